@@ -1,0 +1,121 @@
+// Recognises a request guard by what its body does — reads a credential, verifies it, rejects
+// with 401/403 — never by its name alone. Signals are attached to every enclosing function,
+// because the rejection often sits in a nested callback (`jwt.verify(t, k, (err) => …403)`).
+import type { Extractor, Node, WalkContext } from "../js/analyzer.ts";
+import { memberPath, unwrap } from "../js/analyzer.ts";
+import type { AuthSignals } from "../js/facts.ts";
+import type { Sym } from "../js/sym.ts";
+import type { SourceLocation } from "../../model/types.ts";
+
+const CREDENTIAL_PROPS = new Set(["authorization", "session", "isAuthenticated", "user", "auth", "token", "accessToken", "jwt"]);
+const CREDENTIAL_HEADERS = /^(authorization|x-access-token|x-auth-token|x-api-key|cookie)$/i;
+const ROLE_PROPS = new Set(["role", "roles", "isAdmin", "admin", "permissions", "scopes", "scope", "isStaff", "isSuperuser"]);
+const AUTH_ERRORS = /^(Unauthori[sz]ed|Forbidden|Authentication|Authori[sz]ation|NotAuthenticated|InvalidToken|AccessDenied|PermissionDenied)\w*(Error|Exception)$/;
+const VALIDATING_METHODS = new Set(["parse", "safeParse", "parseAsync", "safeParseAsync", "validate", "validateAsync", "validateSync", "validationResult", "checkSchema", "Check", "Decode"]);
+const REJECT_METHODS: Record<string, number> = { unauthorized: 401, forbidden: 403 };
+
+export const authSignals: Extractor = {
+  name: "auth-signals",
+  visit: {
+    MemberExpression(node, ctx) {
+      if (node.computed) return;
+      const prop: string = node.property.name;
+      if (CREDENTIAL_PROPS.has(prop) && readsFromRequest(node.object, ctx)) mark(ctx, "readsCredential", ctx.loc(node));
+      if (ROLE_PROPS.has(prop)) mark(ctx, "checksRole", ctx.loc(node));
+    },
+    CallExpression(node, ctx) {
+      const callee = unwrap(node.callee);
+      const args: Node[] = node.arguments;
+      if (callee.type !== "MemberExpression" && callee.type !== "Identifier") return;
+      const name: string | undefined = callee.type === "Identifier" ? callee.name : callee.computed ? undefined : callee.property.name;
+      if (!name) return;
+      const firstArg = args[0] ? unwrap(args[0]) : undefined;
+      // req.get('authorization'), req.header('Authorization'), request.headers.get(...)
+      if ((name === "get" || name === "header") && firstArg?.type === "Literal" && typeof firstArg.value === "string" && CREDENTIAL_HEADERS.test(firstArg.value)) {
+        mark(ctx, "readsCredential", ctx.loc(node));
+      }
+      const verifier = verifierName(ctx.symOf(node.callee), name);
+      if (verifier) {
+        mark(ctx, "verifies", { ...ctx.loc(node), inTry: ctx.inTry(), how: verifier });
+        mark(ctx, "readsCredential", ctx.loc(node));
+      }
+      const status = rejectStatus(name, firstArg, ctx);
+      if (status) mark(ctx, "rejects", { ...ctx.loc(node), status });
+      if (VALIDATING_METHODS.has(name)) {
+        const calleeSym = ctx.symOf(node.callee);
+        const isJson = calleeSym.k === "ext" && calleeSym.pkg === "global";
+        if (!isJson) mark(ctx, "validates", { ...ctx.loc(node), how: name });
+      }
+    },
+    CatchClause(node, ctx) {
+      const param: string | undefined = node.param?.type === "Identifier" ? node.param.name : undefined;
+      const body = ctx.text(node.body, 4000);
+      const passesOn = /\bthrow\b/.test(body) || (param !== undefined && new RegExp(`\\b(send|next|done|reject)\\(\\s*${param}\\b`).test(body));
+      if (passesOn) mark(ctx, "rethrows", ctx.loc(node));
+    },
+    NewExpression(node, ctx) {
+      const callee = unwrap(node.callee);
+      const name: string | undefined = callee.type === "Identifier" ? callee.name : callee.type === "MemberExpression" && !callee.computed ? callee.property.name : undefined;
+      if (!name) return;
+      if (AUTH_ERRORS.test(name)) mark(ctx, "rejects", { ...ctx.loc(node), status: /Forbidden|Authori[sz]ation|AccessDenied|PermissionDenied/.test(name) ? 403 : 401 });
+      const status = statusArg(node.arguments, ctx);
+      if (status && /Error|Exception/.test(name)) mark(ctx, "rejects", { ...ctx.loc(node), status });
+    },
+    AssignmentExpression(node, ctx) {
+      const path = memberPath(node.left);
+      if (path && (path[path.length - 1] === "statusCode" || path[path.length - 1] === "status")) {
+        const v = ctx.symOf(node.right);
+        if (v.k === "lit" && (v.value === 401 || v.value === 403)) mark(ctx, "rejects", { ...ctx.loc(node), status: v.value });
+      }
+    },
+  },
+};
+
+function mark<K extends keyof AuthSignals>(ctx: WalkContext, key: K, value: NonNullable<AuthSignals[K]>): void {
+  for (const fn of ctx.enclosingFunctions()) fn.signals[key] ??= value;
+}
+
+/** `req.headers.authorization`, `req.session`, `request.user`, `ctx.state.user`: rooted in a parameter. */
+function readsFromRequest(object: Node, ctx: WalkContext): boolean {
+  const sym = ctx.symOf(object);
+  return rootedInParam(sym);
+}
+
+function rootedInParam(sym: Sym): boolean {
+  if (sym.k === "param") return true;
+  if (sym.k === "member") return rootedInParam(sym.obj);
+  return false;
+}
+
+function verifierName(callee: Sym, name: string): string | undefined {
+  if (callee.k === "ext") {
+    const full = [callee.pkg, ...callee.path].join(".");
+    if (/^jsonwebtoken(\.default)?\.verify$/.test(full)) return "jwt.verify";
+    if (/^jose\.(jwtVerify|compactVerify)$/.test(full)) return "jose.jwtVerify";
+    if (/^passport\.authenticate$/.test(full)) return "passport.authenticate";
+    if (/^(firebase-admin|@clerk\/.*|@auth0\/.*)\./.test(full) && /verify/i.test(name)) return full;
+  }
+  if (callee.k === "member" && callee.prop === "jwtVerify") return "request.jwtVerify";
+  if (callee.k === "member" && callee.prop === "verifyIdToken") return "verifyIdToken";
+  if (callee.k === "member" && callee.prop === "isAuthenticated") return "req.isAuthenticated";
+  return undefined;
+}
+
+function rejectStatus(name: string, firstArg: Node | undefined, ctx: WalkContext): number | undefined {
+  if (REJECT_METHODS[name]) return REJECT_METHODS[name];
+  if (["status", "sendStatus", "code", "throw", "createError", "httpError", "HttpError", "assert", "send", "writeHead"].includes(name) && firstArg) {
+    const v = ctx.symOf(firstArg);
+    if (v.k === "lit" && (v.value === 401 || v.value === 403)) return v.value;
+  }
+  return undefined;
+}
+
+function statusArg(args: Node[], ctx: WalkContext): number | undefined {
+  for (const a of args) {
+    const v = ctx.symOf(a);
+    if (v.k === "lit" && (v.value === 401 || v.value === 403)) return v.value;
+  }
+  return undefined;
+}
+
+export type { SourceLocation };

@@ -1,0 +1,150 @@
+// Turns a route found by any framework into a model Endpoint: full path, middleware chain with
+// kinds, auth verdict, validation and schemas. Frameworks only say what they saw.
+import type { AuthInfo, Endpoint, Framework, HttpMethod, JsonSchema, MiddlewareRef, RequestSchemas, SourceLocation, UnresolvedRegistration, ValidationInfo } from "../../model/types.ts";
+import type { Sym } from "../js/sym.ts";
+import type { ProjectIndex } from "../link/project-index.ts";
+import { classifyMiddleware, handlerGuards, type Classified } from "./middleware.ts";
+import { joinPaths, pathParams, scopeCovers, toOpenApiPath, UNRESOLVED_SEGMENT } from "./paths.ts";
+
+/** Middleware applied before a route, with the path it is mounted at (OpenAPI form). */
+export interface ChainItem {
+  sym: Sym;
+  scope: string;
+  loc: SourceLocation;
+  level: MiddlewareRef["scope"];
+  /** A readable name when the symbol's own is poor (`fastify.authenticate` for a decorated hook). */
+  name?: string;
+}
+
+export interface RouteFound {
+  framework: Framework;
+  serviceId: string;
+  method: HttpMethod;
+  /** Prefix already joined and in OpenAPI form. */
+  prefix: string;
+  /** The route's own path in framework syntax; undefined when it could not be resolved. */
+  path: string | undefined;
+  loc: SourceLocation;
+  chain: ChainItem[];
+  handler: Sym | undefined;
+  request?: RequestSchemas;
+  responses?: Record<string, JsonSchema>;
+  /** False when a prefix on the way could not be resolved, or the context was never mounted. */
+  prefixResolved: boolean;
+}
+
+export class EndpointBuilder {
+  readonly endpoints: Endpoint[] = [];
+  readonly unresolved: UnresolvedRegistration[] = [];
+  /** Functions that receive the request: handlers and middleware (for request inputs and taint). */
+  readonly requestFunctions = new Map<string, Framework>();
+  private readonly classified = new Map<Sym, Classified>();
+
+  constructor(private readonly index: ProjectIndex) {}
+
+  add(route: RouteFound): void {
+    const pathResolved = route.path !== undefined && !route.path.includes(UNRESOLVED_SEGMENT) && route.prefixResolved;
+    const path = toOpenApiPath(joinPaths(route.prefix, route.path ?? UNRESOLVED_SEGMENT));
+    if (!pathResolved) {
+      this.unresolved.push({ location: route.loc, what: `${route.method} ${path}`, reason: route.path === undefined ? "route path is not a literal" : "a prefix on the way is not a literal, or the router is never mounted" });
+    }
+    const chain = route.chain.filter((item) => scopeCovers(item.scope, path)).map((item) => ({ item, c: this.classify(item.sym) }));
+    const handler = route.handler ? this.classify(route.handler) : undefined;
+    for (const { c } of chain) if (c.fnId) this.requestFunctions.set(c.fnId, route.framework);
+    if (handler?.fnId) this.requestFunctions.set(handler.fnId, route.framework);
+
+    const middleware: MiddlewareRef[] = chain.map(({ item, c }) => ({
+      name: item.name ?? c.name,
+      kind: c.kind,
+      scope: item.level,
+      location: item.loc,
+      ...(c.definedAt ? { definedAt: c.definedAt } : {}),
+      ...(c.library ? { library: c.library } : {}),
+    }));
+    const id = `${route.serviceId} ${route.method} ${path}`;
+    this.endpoints.push({
+      id,
+      serviceId: route.serviceId,
+      framework: route.framework,
+      method: route.method,
+      path,
+      pathParams: pathParams(path),
+      location: route.loc,
+      ...(handler?.fnId ? { handlerId: handler.fnId } : {}),
+      middleware,
+      auth: this.authOf(chain, handler, path, route.path),
+      validation: this.validationOf(chain.map(({ c }) => c), handler, route.request),
+      request: route.request ?? {},
+      responses: route.responses ?? {},
+      inputs: [],
+      pathResolved,
+    });
+  }
+
+  private classify(sym: Sym): Classified {
+    let c = this.classified.get(sym);
+    if (!c) {
+      c = classifyMiddleware(sym, this.index);
+      this.classified.set(sym, c);
+    }
+    return c;
+  }
+
+  private authOf(chain: { item: ChainItem; c: Classified }[], handler: Classified | undefined, path: string, rawPath: string | undefined): AuthInfo {
+    const guards = chain.filter(({ c }) => c.kind === "auth" && !isExempt(c, path, rawPath));
+    if (guards.length) {
+      const first = guards[0];
+      return {
+        state: "required",
+        mechanisms: unique(guards.map(({ c }) => c.mechanism ?? c.library ?? "custom")),
+        enforcedAt: first.c.evidence ?? first.c.definedAt ?? first.item.loc,
+        reason: `${first.c.name} (${first.item.level}-level) ${first.c.library ? `from ${first.c.library}` : "verifies a credential and rejects the request"}`,
+      };
+    }
+    const handlerFn = handler?.fnId ? this.index.functions.get(handler.fnId) : undefined;
+    if (handlerGuards(handlerFn)) {
+      return { state: "required", mechanisms: [handlerFn!.signals.verifies?.how ?? "inline"], enforcedAt: handlerFn!.signals.rejects ?? handlerFn!.signals.verifies!, reason: "the handler checks the caller's identity and rejects with 401" };
+    }
+    const optional = chain.find(({ c }) => c.kind === "optional-auth" || (c.kind === "auth" && isExempt(c, path, rawPath)));
+    if (optional) {
+      return { state: "optional", mechanisms: [optional.c.mechanism ?? "custom"], enforcedAt: optional.c.evidence ?? optional.item.loc, reason: `${optional.c.name} identifies the caller when a credential is sent but never rejects` };
+    }
+    const suspicious = chain.find(({ c }) => c.authLike);
+    if (suspicious) {
+      return { state: "unknown", mechanisms: [], enforcedAt: suspicious.item.loc, reason: `${suspicious.c.name} could not be resolved; its name suggests it may guard the route` };
+    }
+    return { state: "none", mechanisms: [], reason: chain.length ? "no middleware on the chain verifies a credential" : "no middleware on the chain" };
+  }
+
+  private validationOf(chain: Classified[], handler: Classified | undefined, request: RequestSchemas | undefined): ValidationInfo {
+    const libraries: string[] = [];
+    let location: SourceLocation | undefined;
+    for (const c of chain) {
+      if (c.kind !== "validation") continue;
+      libraries.push(c.library ?? "custom");
+      location ??= c.evidence ?? c.definedAt;
+    }
+    if (request && (request.body || request.query || request.params)) libraries.push("json-schema");
+    const handlerFn = handler?.fnId ? this.index.functions.get(handler.fnId) : undefined;
+    if (handlerFn?.signals.validates) {
+      libraries.push(`inline:${handlerFn.signals.validates.how}`);
+      location ??= handlerFn.signals.validates;
+    }
+    return { validated: libraries.length > 0, libraries: unique(libraries), ...(location ? { location } : {}) };
+  }
+}
+
+function isExempt(c: Classified, path: string, rawPath: string | undefined): boolean {
+  if (!c.exempt?.length) return false;
+  return c.exempt.some((p) => toOpenApiPath(p) === path || p === rawPath);
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)].sort();
+}
+
+export function normaliseMethod(method: string): HttpMethod | undefined {
+  const m = method.toUpperCase();
+  if (m === "DEL") return "DELETE";
+  return (["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ALL"] as const).find((x) => x === m);
+}

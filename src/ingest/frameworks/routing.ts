@@ -1,0 +1,124 @@
+// The routing graph, shared by every framework. A *context* is something routes are registered
+// on: an app or router created by a framework (`express()`, `Router()`, `Fastify()`), or a
+// function parameter that receives one (a Fastify plugin's `fastify`, `module.exports = (app) =>`).
+// Calls on contexts are collected from every file; a framework interprets them while the graph is
+// walked from each app down through mounts, carrying the path prefix and the middleware chain.
+import type { Framework, SourceLocation } from "../../model/types.ts";
+import type { CallFact } from "../js/facts.ts";
+import type { Sym } from "../js/sym.ts";
+import type { ProjectIndex } from "../link/project-index.ts";
+
+export const HTTP_METHODS = new Set(["get", "post", "put", "patch", "delete", "del", "options", "head", "all"]);
+
+export interface ContextCall {
+  method: string;
+  args: Sym[];
+  call: CallFact;
+  /** For `router.route('/x').get(...)`: the path given to route(). */
+  routePath?: Sym;
+}
+
+export interface RoutingContext {
+  key: string;
+  /** Known when the context was created by a framework call; params learn it from their parent. */
+  framework?: Framework;
+  kind: "app" | "router" | "param";
+  loc?: SourceLocation;
+  calls: ContextCall[];
+  /** Mounted somewhere (so it is not a root). */
+  mounted: boolean;
+}
+
+/** How each framework recognises the contexts it creates. */
+export interface ContextRecogniser {
+  framework: Framework;
+  /** "app" or "router" when the resolved value is a context this framework created. */
+  creates(sym: Sym): "app" | "router" | undefined;
+}
+
+export class RoutingGraph {
+  readonly contexts = new Map<string, RoutingContext>();
+
+  constructor(readonly index: ProjectIndex, private readonly recognisers: readonly ContextRecogniser[]) {
+    for (const call of index.allCalls()) this.collect(call);
+    for (const ctx of this.contexts.values()) ctx.calls.sort(byPosition);
+  }
+
+  /** The context a resolved value is, registering it on first sight. */
+  contextOf(sym: Sym): RoutingContext | undefined {
+    if (sym.k === "param" && sym.path.length === 0) {
+      return this.ensure(`param:${sym.fn}#${sym.index}`, { kind: "param", loc: this.index.functions.get(sym.fn)?.loc });
+    }
+    if (sym.k === "call" || sym.k === "new") {
+      const callee = this.index.resolve(sym.callee);
+      for (const r of this.recognisers) {
+        const kind = r.creates(callee);
+        if (kind) return this.ensure(`ctx:${sym.loc.file}:${sym.loc.line}:${sym.loc.column}`, { kind, framework: r.framework, loc: sym.loc });
+      }
+    }
+    return undefined;
+  }
+
+  /** The context for parameter `index` of a project function (a plugin or a routes module). */
+  paramContext(fnId: string, index: number): RoutingContext {
+    return this.contextOf({ k: "param", fn: fnId, index, path: [] })!;
+  }
+
+  private ensure(key: string, init: Omit<RoutingContext, "key" | "calls" | "mounted">): RoutingContext {
+    let ctx = this.contexts.get(key);
+    if (!ctx) {
+      ctx = { key, ...init, calls: [], mounted: false };
+      this.contexts.set(key, ctx);
+    }
+    return ctx;
+  }
+
+  private collect(call: CallFact): void {
+    if (call.callee.k === "member") {
+      const method = call.callee.prop;
+      const receiver = this.index.resolve(call.callee.obj);
+      const ctx = this.contextOf(receiver);
+      if (ctx) {
+        ctx.calls.push({ method, args: call.args, call });
+        return;
+      }
+      const chain = HTTP_METHODS.has(method) ? this.routeChain(receiver) : undefined;
+      if (chain) chain.ctx.calls.push({ method, args: call.args, call, routePath: chain.path });
+      return;
+    }
+    // A project function called with a context: `registerRoutes(app)`, `require('./routes')(app)`.
+    const callee = this.index.resolve(call.callee);
+    if (callee.k !== "fn") return;
+    call.args.forEach((arg, i) => {
+      const ctx = this.contextOf(this.index.resolve(arg));
+      if (ctx) ctx.calls.push({ method: "(call)", args: [{ k: "param", fn: callee.id, index: i, path: [] }], call });
+    });
+  }
+
+  /** `router.route('/x').get(a).post(b)`: find the router and the path under the chain. */
+  private routeChain(receiver: Sym, depth = 0): { ctx: RoutingContext; path: Sym } | undefined {
+    if (depth > 12 || receiver.k !== "call" || receiver.callee.k !== "member") return undefined;
+    const { obj, prop } = receiver.callee;
+    if (prop === "route") {
+      const ctx = this.contextOf(this.index.resolve(obj));
+      return ctx && receiver.args[0] ? { ctx, path: receiver.args[0] } : undefined;
+    }
+    if (HTTP_METHODS.has(prop)) return this.routeChain(this.index.resolve(obj), depth + 1);
+    return undefined;
+  }
+}
+
+function byPosition(a: ContextCall, b: ContextCall): number {
+  return a.call.loc.file.localeCompare(b.call.loc.file) || a.call.order - b.call.order;
+}
+
+/** Flattens arrays of handlers (`[auth, validate]`) into a list, resolving each array. */
+export function flattenHandlers(args: readonly Sym[], index: ProjectIndex): Sym[] {
+  const out: Sym[] = [];
+  for (const arg of args) {
+    const resolved = index.resolve(arg);
+    if (resolved.k === "arr") out.push(...flattenHandlers(resolved.items, index));
+    else out.push(arg);
+  }
+  return out;
+}

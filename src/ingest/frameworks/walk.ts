@@ -1,0 +1,122 @@
+// Walks the routing graph from every app down through mounts, letting each framework
+// interpret the calls on its contexts. Contexts never mounted anywhere are walked last with an
+// unknown prefix, so their routes are still listed (and counted as not fully resolved).
+import type { Framework } from "../../model/types.ts";
+import type { Sym } from "../js/sym.ts";
+import type { ProjectIndex } from "../link/project-index.ts";
+import { EndpointBuilder, type ChainItem } from "./endpoint-builder.ts";
+import { expressRecogniser, walkExpress } from "./express.ts";
+import { fastifyRecogniser, walkFastify } from "./fastify.ts";
+import { pathText } from "./paths.ts";
+import { flattenHandlers, HTTP_METHODS, RoutingGraph, type RoutingContext } from "./routing.ts";
+
+export interface Frame {
+  framework: Framework;
+  serviceId: string;
+  prefix: string;
+  prefixResolved: boolean;
+  chain: ChainItem[];
+  /** Contexts on the current path from the root, to stop at cycles. */
+  visiting: ReadonlySet<string>;
+}
+
+const WALKERS: Partial<Record<Framework, (ctx: RoutingContext, frame: Frame, walker: RouteWalker) => void>> = {
+  express: walkExpress,
+  fastify: walkFastify,
+};
+
+export class RouteWalker {
+  readonly graph: RoutingGraph;
+  readonly builder: EndpointBuilder;
+  /** `fastify.decorate(name, value)` across the project: what `fastify.<name>` stands for. */
+  readonly decorations = new Map<string, Sym>();
+  readonly reached = new Set<string>();
+  registrations = 0;
+
+  constructor(readonly index: ProjectIndex, private readonly serviceOf: (file: string) => string) {
+    this.graph = new RoutingGraph(index, [expressRecogniser, fastifyRecogniser]);
+    this.builder = new EndpointBuilder(index);
+    this.collectDecorations();
+  }
+
+  run(): void {
+    const contexts = [...this.graph.contexts.values()].sort((a, b) => a.key.localeCompare(b.key));
+    this.markMounted(contexts);
+    for (const ctx of contexts) {
+      if (ctx.kind === "app" && !ctx.mounted && ctx.framework) this.walk(ctx, this.rootFrame(ctx, ctx.framework, true));
+    }
+    for (const ctx of contexts) {
+      if (this.reached.has(ctx.key) || !this.looksLikeRoutes(ctx)) continue;
+      const framework = ctx.framework ?? this.guessFramework(ctx);
+      this.walk(ctx, this.rootFrame(ctx, framework, false));
+    }
+  }
+
+  walk(ctx: RoutingContext, frame: Frame): void {
+    if (frame.visiting.has(ctx.key)) return;
+    this.reached.add(ctx.key);
+    const framework = ctx.framework ?? frame.framework;
+    const walker = WALKERS[framework];
+    if (!walker) return;
+    walker(ctx, { ...frame, framework, visiting: new Set([...frame.visiting, ctx.key]) }, this);
+  }
+
+  /** Walk into a function parameter that receives the current context. */
+  walkChild(param: Sym | undefined, frame: Frame, framework?: Framework): void {
+    if (param?.k !== "param") return;
+    this.walk(this.graph.paramContext(param.fn, param.index), framework ? { ...frame, framework } : frame);
+  }
+
+  private rootFrame(ctx: RoutingContext, framework: Framework, resolved: boolean): Frame {
+    const file = ctx.loc?.file ?? ctx.calls[0]?.call.loc.file ?? "";
+    return { framework, serviceId: this.serviceOf(file), prefix: "/", prefixResolved: resolved, chain: [], visiting: new Set() };
+  }
+
+  private markMounted(contexts: RoutingContext[]): void {
+    for (const ctx of contexts) {
+      for (const c of ctx.calls) {
+        if (c.method === "(call)" && c.args[0]?.k === "param") {
+          this.graph.paramContext(c.args[0].fn, c.args[0].index).mounted = true;
+        } else if (c.method === "use") {
+          for (const item of flattenHandlers(c.args, this.index)) {
+            const child = this.graph.contextOf(this.index.resolve(item));
+            if (child && child !== ctx) child.mounted = true;
+          }
+        } else if (c.method === "register" && c.args[0]) {
+          let plugin = this.index.resolve(c.args[0]);
+          if (plugin.k === "call" && plugin.callee.k === "ext" && plugin.callee.pkg === "fastify-plugin" && plugin.args[0]) plugin = this.index.resolve(plugin.args[0]);
+          if (plugin.k === "fn") this.graph.paramContext(plugin.id, 0).mounted = true;
+        }
+        if (HTTP_METHODS.has(c.method) || c.method === "route") this.registrations++;
+      }
+    }
+  }
+
+  /** An unmounted context is only worth listing if it registers something that looks like a route. */
+  private looksLikeRoutes(ctx: RoutingContext): boolean {
+    if (ctx.kind === "router") return ctx.calls.some((c) => HTTP_METHODS.has(c.method) || c.routePath);
+    if (ctx.kind === "app") return true;
+    return ctx.calls.some((c) => {
+      if (c.method === "route") return this.index.resolve(c.args[0] ?? { k: "lit", value: null }).k === "obj";
+      if (!HTTP_METHODS.has(c.method) || c.args.length < 2) return false;
+      const path = pathText(this.index.resolve(c.args[0]));
+      const handler = this.index.resolve(c.args[c.args.length - 1]);
+      return path !== undefined && path.startsWith("/") && (handler.k === "fn" || handler.k === "obj");
+    });
+  }
+
+  private guessFramework(ctx: RoutingContext): Framework {
+    const fastifyLike = ctx.calls.some((c) => ["register", "addHook", "decorate", "route"].includes(c.method) && !(c.method === "route" && c.args.length === 1 && this.index.resolve(c.args[0]).k === "lit"));
+    return fastifyLike ? "fastify" : "express";
+  }
+
+  private collectDecorations(): void {
+    for (const ctx of [...this.graph.contexts.values()].sort((a, b) => a.key.localeCompare(b.key))) {
+      for (const c of ctx.calls) {
+        if (c.method !== "decorate" || !c.args[1]) continue;
+        const name = pathText(this.index.resolve(c.args[0]));
+        if (name && !this.decorations.has(name)) this.decorations.set(name, c.args[1]);
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// What one file contributes to the model, recorded in a single walk and kept without its AST.
+import type { SourceLocation } from "../../model/types.ts";
+import type { Sym } from "./sym.ts";
+
+export interface CallFact {
+  /** For `a.b(x)` this is member(sym(a), "b"). */
+  callee: Sym;
+  args: Sym[];
+  loc: SourceLocation;
+  /** Enclosing function id, absent at module level. */
+  fn?: string;
+  inLoop: boolean;
+  inTry: boolean;
+  /** Source offset, for ordering registrations within a file. */
+  order: number;
+}
+
+/** What a function's body does that tells whether it guards a request. */
+export interface AuthSignals {
+  /** Reads a credential: Authorization header, session, cookie token, `req.user`, `isAuthenticated()`. */
+  readsCredential?: SourceLocation;
+  /** Verifies one: jwt.verify, request.jwtVerify(), passport.authenticate(...). */
+  verifies?: SourceLocation & { inTry: boolean; how: string };
+  /** Rejects with 401/403 (status, code, throw of an auth error, ctx.throw). */
+  rejects?: SourceLocation & { status: number };
+  /** Checks a role/permission (reads user.role, isAdmin, permissions) before rejecting. */
+  checksRole?: SourceLocation;
+  /** A catch block that passes the error on (`throw`, `reply.send(err)`, `next(err)`): a failed verify rejects. */
+  rethrows?: SourceLocation;
+  /** Validates input with a schema (`schema.parse`, `safeParse`, `validate`, `validationResult`). */
+  validates?: SourceLocation & { how: string };
+}
+
+export interface FunctionFact {
+  id: string; // `${file}:${line}:${column}`
+  name: string;
+  loc: SourceLocation;
+  params: string[];
+  returns: Sym[];
+  className?: string;
+  signals: AuthSignals;
+}
+
+export interface ClassFact {
+  id: string;
+  name: string;
+  loc: SourceLocation;
+  methods: Record<string, string>; // method name → function id
+  superClass?: Sym;
+}
+
+export interface FileFacts {
+  path: string;
+  packageRoot: string;
+  /** Named exports; "default" for `export default` / `module.exports =`. */
+  exports: Record<string, Sym>;
+  /** Files re-exported whole with `export * from`. */
+  starExports: string[];
+  functions: FunctionFact[];
+  classes: ClassFact[];
+  calls: CallFact[];
+  /** Facts other extractors attach (data accesses, outbound calls, secrets, controls...). */
+  extra: Record<string, unknown[]>;
+  lines: number;
+}

@@ -1,0 +1,82 @@
+// Symbolic values: what an expression stands for, recorded per file without the AST, so that a
+// linker can follow values across files (an imported router, a factory's return value, a plugin
+// function's first parameter). They are plain JSON.
+import type { SourceLocation } from "../../model/types.ts";
+
+export type Sym =
+  /** A value from an external package: `express` → {pkg:"express", path:[]}, `Router` → path ["Router"]. */
+  | { k: "ext"; pkg: string; path: string[] }
+  /** An export of a project file; name "*" is the module namespace (or CommonJS module.exports). */
+  | { k: "mod"; file: string; name: string }
+  /** A function defined in the project (id = `${file}:${line}:${column}`). */
+  | { k: "fn"; id: string }
+  /** A class defined in the project; `new` of it gives an instance whose members are its methods. */
+  | { k: "class"; id: string }
+  | { k: "new"; callee: Sym; args: Sym[]; loc: SourceLocation }
+  /** A parameter of a project function (index), with a property path for destructured ones. */
+  | { k: "param"; fn: string; index: number; path: string[] }
+  | { k: "call"; callee: Sym; args: Sym[]; loc: SourceLocation }
+  | { k: "member"; obj: Sym; prop: string }
+  | { k: "lit"; value: string | number | boolean | null }
+  /** A template literal or concatenation: literal parts and symbolic parts in order. */
+  | { k: "concat"; parts: Sym[] }
+  | { k: "arr"; items: Sym[] }
+  | { k: "obj"; props: Record<string, Sym>; spreads: Sym[] }
+  /** One of several values (`a || b`, `c ? a : b`, a reassigned `let`). */
+  | { k: "alt"; options: Sym[] }
+  /** `this` inside a class method: members resolve against the class. */
+  | { k: "this"; cls?: string }
+  | { k: "unknown"; text: string };
+
+export const UNKNOWN: Sym = { k: "unknown", text: "?" };
+
+export function lit(sym: Sym | undefined): string | number | boolean | null | undefined {
+  return sym?.k === "lit" ? sym.value : undefined;
+}
+
+export function litString(sym: Sym | undefined): string | undefined {
+  const v = lit(sym);
+  return typeof v === "string" ? v : undefined;
+}
+
+/** A short human-readable rendering, for middleware names and messages. */
+export function describe(sym: Sym, depth = 0): string {
+  if (depth > 4) return "…";
+  switch (sym.k) {
+    case "ext":
+      return [sym.pkg, ...sym.path].join(".");
+    case "mod":
+      return sym.name === "*" || sym.name === "default" ? baseName(sym.file) : sym.name;
+    case "fn":
+      return "function";
+    case "class":
+      return "class";
+    case "new":
+      return `new ${describe(sym.callee, depth + 1)}`;
+    case "param":
+      return ["param" + sym.index, ...sym.path].join(".");
+    case "call":
+      return `${describe(sym.callee, depth + 1)}(${sym.args.map((a) => (a.k === "lit" ? JSON.stringify(a.value) : describe(a, depth + 1))).join(", ")})`;
+    case "member":
+      return `${describe(sym.obj, depth + 1)}.${sym.prop}`;
+    case "lit":
+      return JSON.stringify(sym.value);
+    case "concat":
+      return "`…`";
+    case "arr":
+      return "[…]";
+    case "obj":
+      return "{…}";
+    case "alt":
+      return sym.options.map((o) => describe(o, depth + 1)).join(" | ");
+    case "this":
+      return "this";
+    case "unknown":
+      return sym.text;
+  }
+}
+
+function baseName(file: string): string {
+  const last = file.split("/").pop() ?? file;
+  return last.replace(/\.[cm]?[jt]sx?$/, "");
+}

@@ -1,0 +1,122 @@
+// Links every file's facts into the Architecture Model: routes through the routing graph,
+// services from packages, and how much of the project was understood.
+import type { ArchitectureModel, Endpoint, Framework, Handler, RunCoverage, Service, Skipped } from "../../model/types.ts";
+import type { FileFacts } from "../js/facts.ts";
+import type { Workspace } from "../workspace/types.ts";
+import { RouteWalker } from "../frameworks/walk.ts";
+import { ProjectIndex } from "./project-index.ts";
+
+export interface BuildInput {
+  skipped: Skipped[];
+  warnings: string[];
+  bytesParsed: number;
+}
+
+const ROUTING_PACKAGES: Partial<Record<string, Framework>> = { express: "express", fastify: "fastify" };
+
+export function buildModel(workspace: Workspace, facts: FileFacts[], input: BuildInput): ArchitectureModel {
+  const index = new ProjectIndex(facts);
+  const serviceOf = serviceLookup(workspace);
+  const walker = new RouteWalker(index, serviceOf);
+  walker.run();
+  const endpoints = uniqueIds(walker.builder.endpoints).sort(byEndpoint);
+  const handlers = handlersOf(endpoints, index);
+  const services = servicesOf(workspace, facts, endpoints);
+  const coverage = coverageOf(workspace, facts, input, walker, endpoints, services);
+  return {
+    schemaVersion: 1,
+    project: workspace.name,
+    services,
+    endpoints,
+    handlers,
+    entities: [],
+    dataAccesses: [],
+    outboundCalls: [],
+    securityControls: [],
+    observabilityControls: [],
+    secrets: [],
+    schemas: {},
+    coverage,
+  };
+}
+
+function serviceLookup(workspace: Workspace): (file: string) => string {
+  const roots = [...workspace.packages].sort((a, b) => b.root.length - a.root.length);
+  return (file) => {
+    const pkg = roots.find((p) => p.root === "." || file === p.root || file.startsWith(p.root + "/"));
+    return pkg?.name ?? workspace.name;
+  };
+}
+
+function servicesOf(workspace: Workspace, facts: FileFacts[], endpoints: Endpoint[]): Service[] {
+  const withSources = new Set(facts.map((f) => f.packageRoot));
+  return workspace.packages
+    .filter((p) => withSources.has(p.root))
+    .map((p) => {
+      const frameworks = new Set<Framework>(endpoints.filter((e) => e.serviceId === p.name).map((e) => e.framework));
+      return { id: p.name, root: p.root, frameworks: [...frameworks].sort(), dependencies: p.dependencies };
+    })
+    .sort((a, b) => a.root.localeCompare(b.root));
+}
+
+function handlersOf(endpoints: Endpoint[], index: ProjectIndex): Handler[] {
+  const byId = new Map<string, Handler>();
+  for (const e of endpoints) {
+    if (!e.handlerId || byId.has(e.handlerId)) continue;
+    const fn = index.functions.get(e.handlerId);
+    if (!fn) continue;
+    byId.set(fn.id, { id: fn.id, name: fn.name, location: fn.loc, dataAccessIds: [], outboundCallIds: [] });
+  }
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function coverageOf(workspace: Workspace, facts: FileFacts[], input: BuildInput, walker: RouteWalker, endpoints: Endpoint[], services: Service[]): RunCoverage {
+  const unusable = input.skipped.filter((s) => s.reason === "syntax-error" || s.reason === "unreadable" || s.reason === "analysis-error").length;
+  const parseRatio = facts.length / Math.max(1, facts.length + unusable);
+  const resolvedRoutes = endpoints.filter((e) => e.pathResolved).length;
+  const routeRatio = endpoints.length ? resolvedRoutes / endpoints.length : 1;
+  const located = endpoints.filter((e) => e.handlerId).length;
+  const handlerRatio = endpoints.length ? located / endpoints.length : 1;
+  const warnings = [...input.warnings];
+  let understanding = 100 * parseRatio * (0.4 + 0.6 * routeRatio) * (0.7 + 0.3 * handlerRatio);
+  const routingDeps = services.flatMap((s) => s.dependencies.filter((d) => ROUTING_PACKAGES[d]));
+  if (endpoints.length === 0) {
+    warnings.unshift(routingDeps.length
+      ? `no route registrations were found although the project depends on ${[...new Set(routingDeps)].sort().join(", ")}: routes may be registered in a way bka does not follow yet`
+      : "no HTTP routes were found: bka reads Express and Fastify route registrations");
+    understanding = Math.min(understanding, 40);
+  }
+  if (unusable) warnings.push(`${unusable} file(s) could not be parsed or read and were skipped`);
+  if (endpoints.length && resolvedRoutes < endpoints.length) warnings.push(`${endpoints.length - resolvedRoutes} of ${endpoints.length} route(s) have a path bka could not fully resolve`);
+  if (endpoints.length && located < endpoints.length) warnings.push(`the handler of ${endpoints.length - located} of ${endpoints.length} route(s) could not be located`);
+  return {
+    filesFound: workspace.filesFound,
+    filesParsed: facts.length,
+    bytesParsed: input.bytesParsed,
+    linesParsed: facts.reduce((n, f) => n + f.lines, 0),
+    skipped: [...input.skipped].sort((a, b) => a.path.localeCompare(b.path) || a.reason.localeCompare(b.reason)),
+    routeRegistrations: walker.registrations,
+    routeRegistrationsResolved: resolvedRoutes,
+    unresolved: [...walker.builder.unresolved].sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line),
+    handlersLocated: located,
+    handlersTotal: endpoints.length,
+    understanding: Math.round(understanding),
+    warnings,
+  };
+}
+
+const METHOD_ORDER = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ALL"];
+
+function byEndpoint(a: Endpoint, b: Endpoint): number {
+  return a.serviceId.localeCompare(b.serviceId) || a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) || a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line;
+}
+
+/** The same route registered twice (or reached through two mounts) keeps distinct ids. */
+function uniqueIds(endpoints: Endpoint[]): Endpoint[] {
+  const seen = new Map<string, number>();
+  return [...endpoints].sort(byEndpoint).map((e) => {
+    const n = (seen.get(e.id) ?? 0) + 1;
+    seen.set(e.id, n);
+    return n === 1 ? e : { ...e, id: `${e.id} #${n}` };
+  });
+}

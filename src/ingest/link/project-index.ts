@@ -1,0 +1,132 @@
+// All files' facts in one place, and the resolution of symbolic values across them: an import
+// becomes the export it names, a call of a project function becomes what the function returns,
+// a method of `new Service()` becomes the method's function.
+import type { CallFact, ClassFact, FileFacts, FunctionFact } from "../js/facts.ts";
+import { alt, memberOf } from "../js/analyzer.ts";
+import type { Sym } from "../js/sym.ts";
+
+const MAX_DEPTH = 24;
+
+export class ProjectIndex {
+  readonly files = new Map<string, FileFacts>();
+  readonly functions = new Map<string, FunctionFact>();
+  readonly classes = new Map<string, ClassFact>();
+  /** Calls whose callee resolves to a project function, by that function's id. */
+  readonly callsTo = new Map<string, CallFact[]>();
+  private readonly memo = new WeakMap<Sym, Sym>();
+  private readonly inProgress = new Set<Sym>();
+
+  constructor(facts: readonly FileFacts[]) {
+    for (const f of facts) {
+      this.files.set(f.path, f);
+      for (const fn of f.functions) this.functions.set(fn.id, fn);
+      for (const c of f.classes) this.classes.set(c.id, c);
+    }
+    for (const f of facts) {
+      for (const call of f.calls) {
+        const callee = this.resolve(call.callee);
+        if (callee.k === "fn") push(this.callsTo, callee.id, call);
+      }
+    }
+  }
+
+  /** Every file's calls, in file order then source order. */
+  *allCalls(): Iterable<CallFact> {
+    for (const f of this.files.values()) yield* f.calls;
+  }
+
+  /** The value a symbol stands for, followed as far as the project's own code allows. */
+  resolve(sym: Sym, depth = 0): Sym {
+    const cached = this.memo.get(sym);
+    if (cached) return cached;
+    if (depth > MAX_DEPTH || this.inProgress.has(sym)) return sym;
+    this.inProgress.add(sym);
+    try {
+      const value = this.resolveStep(sym, depth);
+      this.memo.set(sym, value);
+      return value;
+    } finally {
+      this.inProgress.delete(sym);
+    }
+  }
+
+  /** Like resolve(), but an `alt` is spread into its options. */
+  resolveAll(sym: Sym): Sym[] {
+    const r = this.resolve(sym);
+    return r.k === "alt" ? r.options : [r];
+  }
+
+  exportOf(file: string, name: string, depth = 0, seen = new Set<string>()): Sym | undefined {
+    const facts = this.files.get(file);
+    if (!facts || seen.has(file)) return undefined;
+    seen.add(file);
+    if (name === "*") {
+      // A CommonJS module (or an ESM default-only module) used as a value is its module.exports.
+      if (facts.exports.default) return this.resolve(facts.exports.default, depth + 1);
+      return { k: "obj", props: { ...facts.exports }, spreads: [] };
+    }
+    const direct = facts.exports[name];
+    if (direct) return this.resolve(direct, depth + 1);
+    if (name !== "default") {
+      // `module.exports = { a, b }` or `module.exports = obj` then `require(...).a`
+      const def = facts.exports.default && this.resolve(facts.exports.default, depth + 1);
+      if (def?.k === "obj" && def.props[name]) return this.resolve(def.props[name], depth + 1);
+      for (const star of facts.starExports) {
+        const found = this.exportOf(star, name, depth + 1, seen);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** The method `name` of a class, looking up the superclass chain. */
+  methodOf(classId: string, name: string, depth = 0): Sym | undefined {
+    const cls = this.classes.get(classId);
+    if (!cls || depth > 8) return undefined;
+    const own = cls.methods[name];
+    if (own) return { k: "fn", id: own };
+    if (cls.superClass) {
+      const sup = this.resolve(cls.superClass, depth + 1);
+      if (sup.k === "class") return this.methodOf(sup.id, name, depth + 1);
+    }
+    return undefined;
+  }
+
+  private resolveStep(sym: Sym, depth: number): Sym {
+    switch (sym.k) {
+      case "mod":
+        return this.exportOf(sym.file, sym.name, depth) ?? { k: "unknown", text: `${sym.file}#${sym.name}` };
+      case "member": {
+        const obj = this.resolve(sym.obj, depth + 1);
+        if (obj.k === "class") return this.methodOf(obj.id, sym.prop, depth) ?? memberOf(obj, sym.prop);
+        if (obj.k === "this" && obj.cls) return this.methodOf(obj.cls, sym.prop, depth) ?? memberOf(obj, sym.prop);
+        if (obj.k === "new") {
+          const cls = this.resolve(obj.callee, depth + 1);
+          if (cls.k === "class") return this.methodOf(cls.id, sym.prop, depth) ?? memberOf(obj, sym.prop);
+        }
+        if (obj.k === "alt") return alt(obj.options.map((o) => this.resolve(memberOf(o, sym.prop), depth + 1)));
+        const m = memberOf(obj, sym.prop);
+        return m.k === "member" ? m : this.resolve(m, depth + 1);
+      }
+      case "call": {
+        const callee = this.resolve(sym.callee, depth + 1);
+        if (callee.k === "fn") {
+          const fn = this.functions.get(callee.id);
+          const returns = (fn?.returns ?? []).map((r) => this.resolve(r, depth + 1)).filter((r) => r.k !== "unknown");
+          if (returns.length) return returns.length === 1 ? returns[0] : alt(returns);
+        }
+        return callee === sym.callee ? sym : { ...sym, callee };
+      }
+      case "alt":
+        return alt(sym.options.map((o) => this.resolve(o, depth + 1)));
+      default:
+        return sym;
+    }
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,270 @@
+// The Architecture Model: the one vocabulary between front ends, rules, designers and emitters.
+// Everything here is plain data, serialisable to model.json. File paths are relative to the
+// reviewed root and use forward slashes, so the same project gives the same model anywhere.
+
+export interface SourceLocation {
+  file: string; // relative to the reviewed root, posix separators
+  line: number; // 1-based
+  column: number; // 1-based
+  endLine?: number;
+  endColumn?: number;
+}
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" | "ALL";
+export const WRITE_METHODS: readonly HttpMethod[] = ["POST", "PUT", "PATCH", "DELETE", "ALL"];
+
+export type Framework = "express" | "fastify" | "nestjs" | "hono" | "koa" | "nitro" | "nextjs" | "graphql";
+
+/** A JSON Schema (2020-12, as used by OpenAPI 3.1). `$ref`s point at `#/components/schemas/<name>`. */
+export type JsonSchema = { [key: string]: unknown };
+
+/** A deployable unit: one per package in a monorepo. */
+export interface Service {
+  id: string; // package name, or the folder name when there is no package.json
+  root: string; // folder relative to the reviewed root ("." for a single package)
+  frameworks: Framework[];
+  dependencies: string[]; // declared package names (dependencies + devDependencies), sorted
+}
+
+/** Where a request value comes from. `path` like "body.email", "query.id", "params.slug", "headers.authorization". */
+export interface RequestInput {
+  kind: "body" | "query" | "params" | "headers" | "cookies" | "other";
+  path: string;
+  location: SourceLocation;
+}
+
+/** "optional": identifies the caller when credentials are sent, never rejects (Conduit's public feeds). */
+export type AuthState = "required" | "optional" | "none" | "unknown";
+
+export interface AuthInfo {
+  state: AuthState;
+  /** e.g. "passport:jwt", "express-jwt", "session", "jwt.verify", "@fastify/jwt", "custom". */
+  mechanisms: string[];
+  /** The middleware/hook that enforces it (its definition or where it is applied). */
+  enforcedAt?: SourceLocation;
+  /** Why the front end believes this (for evidence). */
+  reason?: string;
+}
+
+export type MiddlewareKind = "auth" | "optional-auth" | "validation" | "rate-limit" | "logging" | "cors" | "security-headers" | "body-parser" | "session" | "static" | "error-handler" | "other";
+
+export interface MiddlewareRef {
+  name: string; // best readable name: identifier, "passport.authenticate('jwt')", "(anonymous)"
+  kind: MiddlewareKind;
+  scope: "app" | "router" | "route" | "hook";
+  location: SourceLocation; // where it is applied
+  definedAt?: SourceLocation; // where its function is defined, when found
+  /** Library it comes from when imported from a package ("express-jwt", "helmet"). */
+  library?: string;
+}
+
+export interface RequestSchemas {
+  body?: JsonSchema;
+  query?: JsonSchema;
+  params?: JsonSchema;
+  headers?: JsonSchema;
+}
+
+export interface ValidationInfo {
+  validated: boolean;
+  /** "fastify-schema", "zod", "joi", "celebrate", "express-validator", "class-validator", ... */
+  libraries: string[];
+  location?: SourceLocation;
+}
+
+export interface Endpoint {
+  id: string; // `${serviceId} ${method} ${path}`
+  serviceId: string;
+  framework: Framework;
+  method: HttpMethod;
+  /** Full path with prefixes resolved, parameters in OpenAPI form: "/api/articles/{slug}". */
+  path: string;
+  pathParams: string[];
+  location: SourceLocation; // where the route is registered
+  handlerId?: string;
+  middleware: MiddlewareRef[]; // in execution order, app-level first
+  auth: AuthInfo;
+  validation: ValidationInfo;
+  request: RequestSchemas;
+  /** Response schemas by status code ("200", "4xx", "default"). */
+  responses: Record<string, JsonSchema>;
+  /** Request inputs the handler reads (body fields, query keys...). */
+  inputs: RequestInput[];
+  /** false when part of the path could not be resolved statically (it then holds "{?}"). */
+  pathResolved: boolean;
+  operationName?: string; // GraphQL operations, NestJS method names
+}
+
+/** A function in the project that handles requests (or is reached from one). */
+export interface Handler {
+  id: string; // `${file}:${line}:${column}` of the function start
+  name: string;
+  location: SourceLocation;
+  /** Everything it reaches, transitively through same-project functions. */
+  dataAccessIds: string[];
+  outboundCallIds: string[];
+}
+
+export type TaintKind = "request" | "constant" | "unknown";
+
+/** How an interpolated value reaches a sink: the request input and the steps it went through. */
+export interface TaintFlow {
+  source: RequestInput;
+  /** Intermediate steps (assignments, helper calls), source first, sink last. */
+  steps: SourceLocation[];
+}
+
+export interface DataAccess {
+  id: string; // `${file}:${line}:${column}`
+  location: SourceLocation;
+  functionId?: string; // the enclosing function (Handler id scheme)
+  /** "pg", "mysql2", "sequelize", "knex", "prisma", "typeorm", "drizzle", "mongoose", "sqlite", "unknown". */
+  client: string;
+  operation: "select" | "insert" | "update" | "delete" | "upsert" | "raw" | "unknown";
+  entity?: string;
+  filterColumns: string[];
+  sortColumns: string[];
+  returnedColumns: string[];
+  limit?: number | "param" | "none";
+  /** The raw SQL text when there is one, with interpolations shown as `${...}`. */
+  rawSql?: string;
+  /** Whether the query text is built from non-constant parts, and from what. */
+  interpolation: {
+    kind: "none" | TaintKind;
+    /** Request inputs that reach the query text (not its bound parameters). */
+    flows: TaintFlow[];
+  };
+  /** Bound parameters ($1, ?) are used for the variable parts. */
+  parameterised: boolean;
+  inLoop: boolean;
+}
+
+export interface OutboundCall {
+  id: string;
+  location: SourceLocation;
+  functionId?: string;
+  /** "fetch", "axios", "got", "undici", "node:http", "superagent", "ky" ... */
+  client: string;
+  kind: "http" | "queue" | "cache" | "other";
+  target?: string; // URL or host when known (literal or template text)
+  /** ms when a literal, "set" when configured with a non-literal, "none" when absent. */
+  timeout: number | "set" | "none";
+  /** Where the timeout comes from: call option, client instance default, AbortSignal. */
+  timeoutSource?: "option" | "instance" | "signal" | "global";
+  retry: boolean;
+  circuitBreaker: boolean;
+  inLoop: boolean;
+  /** Request inputs that reach the URL (SSRF). */
+  urlFlows: TaintFlow[];
+}
+
+export interface Column {
+  name: string;
+  type: string;
+  nullable: boolean;
+  default?: string;
+}
+
+export interface Entity {
+  name: string;
+  columns: Column[];
+  primaryKey: string[];
+  foreignKeys: { columns: string[]; references: { entity: string; columns: string[] }; onDelete?: string }[];
+  uniques: string[][];
+  checks: string[];
+  indexes: { name?: string; columns: string[]; unique: boolean }[];
+  location: SourceLocation;
+  source: "sql" | "prisma" | "typeorm" | "drizzle" | "sequelize" | "mongoose" | "knex";
+}
+
+export type SecurityControlKind =
+  | "auth-strategy" | "password-hashing" | "jwt" | "cors" | "security-headers" | "rate-limit"
+  | "session" | "csrf" | "body-limit";
+
+export interface SecurityControl {
+  kind: SecurityControlKind;
+  serviceId: string;
+  library: string; // "helmet", "bcrypt", "express-rate-limit", "cors" ...
+  location: SourceLocation;
+  /** Literal options seen where it is configured (e.g. { origin: "*", credentials: true }). */
+  options: Record<string, unknown>;
+}
+
+export type ObservabilityControlKind = "request-logging" | "logger" | "metrics" | "tracing" | "health-check" | "graceful-shutdown" | "error-handler";
+
+export interface ObservabilityControl {
+  kind: ObservabilityControlKind;
+  serviceId: string;
+  library: string; // "morgan", "pino-http", "fastify-logger", "winston", "prom-client" ...
+  location: SourceLocation;
+}
+
+/** A literal that looks like a credential, with the context that makes it look so. */
+export interface SecretCandidate {
+  location: SourceLocation;
+  /** "private-key", "jwt-secret", "password", "api-key", "token", "connection-string", "aws-access-key" ... */
+  kind: string;
+  /** The identifier, property or call it is assigned to ("JWT_SECRET", "jwt.sign arg 2"). */
+  context: string;
+  /** Redacted preview: first 4 characters then "…" and the length. Never the whole value. */
+  preview: string;
+  length: number;
+  entropy: number; // Shannon bits per character
+  /** Provider-specific pattern matched (e.g. "aws-access-key-id", "github-token", "pem-private-key"). */
+  pattern?: string;
+  /** True in test/fixture/example/mock paths or when the value is an obvious placeholder. */
+  likelyPlaceholder: boolean;
+  /** Used as a fallback: process.env.X || "literal". */
+  envFallback: boolean;
+}
+
+/** A file or route the run could not use, and why. */
+export interface Skipped {
+  path: string;
+  reason: "ignored" | "node_modules" | "build-output" | "minified" | "too-large" | "binary" | "unreadable" | "syntax-error" | "symlink-loop" | "coverage" | "not-source" | "analysis-error";
+  detail?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface UnresolvedRegistration {
+  location: SourceLocation;
+  what: string; // "app.use(prefixFromConfig, router)" - a short description
+  reason: string;
+}
+
+/** How much of the project the run understood: shown first, and lowers confidence. */
+export interface RunCoverage {
+  filesFound: number;
+  filesParsed: number;
+  bytesParsed: number;
+  linesParsed: number;
+  skipped: Skipped[];
+  routeRegistrations: number;
+  routeRegistrationsResolved: number;
+  unresolved: UnresolvedRegistration[];
+  handlersLocated: number;
+  handlersTotal: number;
+  /** 0..100: multiplies into every finding's confidence (as a fraction) when below 100. */
+  understanding: number;
+  /** Plain-language warnings shown before any finding ("no route registrations found"). */
+  warnings: string[];
+}
+
+export interface ArchitectureModel {
+  schemaVersion: 1;
+  /** Name of the reviewed root folder (not its absolute path, for determinism). */
+  project: string;
+  services: Service[];
+  endpoints: Endpoint[];
+  handlers: Handler[];
+  entities: Entity[];
+  dataAccesses: DataAccess[];
+  outboundCalls: OutboundCall[];
+  securityControls: SecurityControl[];
+  observabilityControls: ObservabilityControl[];
+  secrets: SecretCandidate[];
+  /** Named request/response schemas (OpenAPI components.schemas). */
+  schemas: Record<string, JsonSchema>;
+  coverage: RunCoverage;
+}

@@ -97,17 +97,17 @@ export class EndpointBuilder {
       return {
         state: "required",
         mechanisms: unique(guards.map(({ c }) => c.mechanism ?? c.library ?? "custom")),
-        enforcedAt: first.c.evidence ?? first.c.definedAt ?? first.item.loc,
+        enforcedAt: locationOnly(first.c.evidence ?? first.c.definedAt ?? first.item.loc),
         reason: `${first.c.name} (${first.item.level}-level) ${first.c.library ? `from ${first.c.library}` : "verifies a credential and rejects the request"}`,
       };
     }
     const handlerFn = handler?.fnId ? this.index.functions.get(handler.fnId) : undefined;
     if (handlerGuards(handlerFn)) {
-      return { state: "required", mechanisms: [handlerFn!.signals.verifies?.how ?? "inline"], enforcedAt: handlerFn!.signals.rejects ?? handlerFn!.signals.verifies!, reason: "the handler checks the caller's identity and rejects with 401" };
+      return { state: "required", mechanisms: [handlerFn!.signals.verifies?.how ?? "inline"], enforcedAt: locationOnly(handlerFn!.signals.rejects ?? handlerFn!.signals.verifies!), reason: "the handler checks the caller's identity and rejects with 401" };
     }
-    const optional = chain.find(({ c }) => c.kind === "optional-auth" || (c.kind === "auth" && isExempt(c, path, rawPath)));
+    const optional = chain.find(({ c }) => c.kind === "optional-auth");
     if (optional) {
-      return { state: "optional", mechanisms: [optional.c.mechanism ?? "custom"], enforcedAt: optional.c.evidence ?? optional.item.loc, reason: `${optional.c.name} identifies the caller when a credential is sent but never rejects` };
+      return { state: "optional", mechanisms: [optional.c.mechanism ?? "custom"], enforcedAt: locationOnly(optional.c.evidence ?? optional.item.loc), reason: `${optional.c.name} identifies the caller when a credential is sent but never rejects` };
     }
     const suspicious = chain.find(({ c }) => c.authLike);
     if (suspicious) {
@@ -122,16 +122,21 @@ export class EndpointBuilder {
     for (const c of chain) {
       if (c.kind !== "validation") continue;
       libraries.push(c.library ?? "custom");
-      location ??= c.evidence ?? c.definedAt;
+      location ??= locationOnly(c.evidence ?? c.definedAt);
     }
     if (request && (request.body || request.query || request.params)) libraries.push("json-schema");
     const handlerFn = handler?.fnId ? this.index.functions.get(handler.fnId) : undefined;
     if (handlerFn?.signals.validates) {
       libraries.push(`inline:${handlerFn.signals.validates.how}`);
-      location ??= handlerFn.signals.validates;
+      location ??= locationOnly(handlerFn.signals.validates);
     }
     return { validated: libraries.length > 0, libraries: unique(libraries), ...(location ? { location } : {}) };
   }
+}
+
+/** Signals carry extra fields (status, how); the model keeps the location alone. */
+function locationOnly<T extends SourceLocation | undefined>(loc: T): T {
+  return (loc ? { file: loc.file, line: loc.line, column: loc.column } : undefined) as T;
 }
 
 function isExempt(c: Classified, path: string, rawPath: string | undefined): boolean {

@@ -54,6 +54,7 @@ const LIBRARIES: Record<string, Record<string, LibraryRule>> = {
   compression: { "*": { kind: "other" } },
 };
 
+const CREDENTIAL_LOGIN_STRATEGIES = new Set(["local", "ldapauth", "local-login", "local-signup", "signup", "login"]);
 const EXPRESS_BUILTINS: Record<string, MiddlewareKind> = { json: "body-parser", urlencoded: "body-parser", raw: "body-parser", text: "body-parser", static: "static" };
 const AUTH_LIKE_NAME = /auth|guard|protect|secure|login|jwt|token|session|verify|permission|role|admin|acl|access/i;
 
@@ -98,6 +99,8 @@ function classifyLibrary(ext: Extract<Sym, { k: "ext" }>, options: Sym | undefin
   if (!rule) return { ...base, kind: "other", authLike: AUTH_LIKE_NAME.test(ext.pkg) || AUTH_LIKE_NAME.test(ext.path.join(".")) };
   if (rule.kind === "auth" && rule.optionalWhen?.(options)) return { ...base, kind: "optional-auth", mechanism: rule.mechanism };
   const strategy = ext.pkg === "passport" ? pathText(options) : undefined;
+  // passport.authenticate('local') checks a username and password: it is the login, not a guard.
+  if (rule.kind === "auth" && strategy && CREDENTIAL_LOGIN_STRATEGIES.has(strategy)) return { ...base, kind: "other", mechanism: `${rule.mechanism}:${strategy}` };
   return { ...base, kind: rule.kind, ...(rule.mechanism ? { mechanism: strategy ? `${rule.mechanism}:${strategy}` : rule.mechanism } : {}) };
 }
 

@@ -31,7 +31,6 @@ export class RouteWalker {
   /** `fastify.decorate(name, value)` across the project: what `fastify.<name>` stands for. */
   readonly decorations = new Map<string, Sym>();
   readonly reached = new Set<string>();
-  registrations = 0;
 
   constructor(readonly index: ProjectIndex, private readonly serviceOf: (file: string) => string) {
     this.graph = new RoutingGraph(index, [expressRecogniser, fastifyRecogniser]);
@@ -87,7 +86,6 @@ export class RouteWalker {
           if (plugin.k === "call" && plugin.callee.k === "ext" && plugin.callee.pkg === "fastify-plugin" && plugin.args[0]) plugin = this.index.resolve(plugin.args[0]);
           if (plugin.k === "fn") this.graph.paramContext(plugin.id, 0).mounted = true;
         }
-        if (HTTP_METHODS.has(c.method) || c.method === "route") this.registrations++;
       }
     }
   }

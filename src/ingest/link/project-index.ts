@@ -68,12 +68,14 @@ export class ProjectIndex {
     const direct = facts.exports[name];
     if (direct) return this.resolve(direct, depth + 1);
     if (name !== "default") {
-      // `module.exports = { a, b }` or `module.exports = obj` then `require(...).a`
-      const def = facts.exports.default && this.resolve(facts.exports.default, depth + 1);
-      if (def?.k === "obj" && def.props[name]) return this.resolve(def.props[name], depth + 1);
       for (const star of facts.starExports) {
         const found = this.exportOf(star, name, depth + 1, seen);
         if (found) return found;
+      }
+      // CommonJS: `module.exports = { a }`, `= new Service()`, `= require('passport')`, then `require(...).a`
+      if (facts.exports.default) {
+        const member = this.resolve({ k: "member", obj: facts.exports.default, prop: name }, depth + 1);
+        if (member.k !== "member" && member.k !== "unknown") return member;
       }
     }
     return undefined;

@@ -1,0 +1,182 @@
+// The `bka` command. Deliberately thin: parse options, call review(), pick an emitter, map
+// errors to exit codes. `run()` takes its streams and review function as arguments so tests can
+// drive it without a process or a working pipeline.
+import { existsSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import type { ReviewOptions, ReviewResult } from "../index.ts";
+import { BANDS, type Band, type Finding } from "../model/finding.ts";
+import { BadInputError } from "../ingest/workspace/types.ts";
+import { bandRank, packageVersion } from "../emit/common.ts";
+import { toJson } from "../emit/json.ts";
+import { toMarkdown } from "../emit/markdown.ts";
+import { toOpenApiYaml } from "../emit/openapi.ts";
+import { toSarifText } from "../emit/sarif.ts";
+import { shouldUseColor, toTerminal } from "../emit/terminal.ts";
+import { writeOutputs } from "../emit/index.ts";
+import { EXIT } from "./exit-codes.ts";
+import { createProgress } from "./progress.ts";
+
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export type ReviewFn = (path: string, options: ReviewOptions) => Promise<ReviewResult>;
+
+export interface CliIo {
+  stdout: Output;
+  stderr: Output;
+  env: Record<string, string | undefined>;
+  reviewImpl: ReviewFn;
+}
+
+export const FORMATS = ["text", "json", "md", "sarif"] as const;
+type Format = (typeof FORMATS)[number];
+
+interface ReviewCommandOptions {
+  format: Format;
+  out?: string;
+  failOn?: Band;
+  progress: boolean;
+}
+
+/** Runs bka with `argv` (the arguments after the program name) and returns the exit code. */
+export async function run(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const cli: CliIo = {
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    env: io.env ?? process.env,
+    reviewImpl: io.reviewImpl ?? defaultReview,
+  };
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(cli, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, cli);
+  }
+}
+
+/** Entry point for bin/bka.js. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // `bka openapi . | head` closes our stdout early: that is the reader's choice, not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.ok);
+  });
+  process.exitCode = await run(argv);
+}
+
+async function defaultReview(path: string, options: ReviewOptions): Promise<ReviewResult> {
+  // Loaded on demand so --help and --version do not load parsers.
+  const { review } = await import("../index.ts");
+  return review(path, options);
+}
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command("bka")
+    .description("Backend Architect: reviews a Node.js/TypeScript backend and shows the evidence for every claim.")
+    .version(packageVersion(), "-V, --version", "print bka's version")
+    .helpOption("-h, --help", "show help")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`bka: ${text.replace(/^error: /, "")}`),
+    })
+    .showHelpAfterError("(run bka --help for usage)");
+
+  program
+    .command("review")
+    .description("review a project and report findings by confidence band")
+    .argument("[path]", "folder to review", ".")
+    .addOption(new Option("--format <format>", "what to print on stdout").choices(FORMATS).default("text"))
+    .option("--out <dir>", "write report.md, model.json, findings.sarif and openapi.yaml to this folder")
+    .addOption(
+      new Option("--fail-on <band>", "exit 1 when a finding is in this band or a more certain one (act > decide > ask)").choices(BANDS),
+    )
+    .option("--no-progress", "do not draw a progress bar")
+    .action(async (path: string, options: ReviewCommandOptions) => {
+      setExitCode(await reviewCommand(path, options, io));
+    });
+
+  program
+    .command("openapi")
+    .description("print the OpenAPI 3.1 spec recovered from a project's routes (YAML)")
+    .argument("[path]", "folder to read", ".")
+    .option("--no-progress", "do not draw a progress bar")
+    .action(async (path: string, options: { progress: boolean }) => {
+      const { model } = await reviewWithProgress(path, options.progress, io);
+      io.stdout.write(toOpenApiYaml(model));
+      setExitCode(EXIT.ok);
+    });
+
+  return program;
+}
+
+async function reviewCommand(path: string, options: ReviewCommandOptions, io: CliIo): Promise<number> {
+  const { model, findings } = await reviewWithProgress(path, options.progress, io);
+  if (options.out) {
+    const written = writeOutputs(options.out, model, findings);
+    // Keep stdout pure for machine formats; the note goes to stderr then.
+    const note = `Wrote ${written.join(", ")} to ${options.out}\n`;
+    (options.format === "text" ? io.stdout : io.stderr).write(note);
+  }
+  io.stdout.write(render(options.format, model, findings, io, !options.out));
+  return options.failOn && failOnReached(findings, options.failOn) ? EXIT.failOnReached : EXIT.ok;
+}
+
+async function reviewWithProgress(path: string, progressWanted: boolean, io: CliIo): Promise<ReviewResult> {
+  // Checked here as well as in ingest so the message names the path exactly as the user typed it.
+  if (!existsSync(path)) throw new BadInputError(`no such file or directory: ${path}`, path);
+  const progress = createProgress({ stream: io.stderr as NodeJS.WritableStream & Output, enabled: progressWanted });
+  try {
+    return await io.reviewImpl(path, { onProgress: progress.onProgress });
+  } finally {
+    progress.stop();
+  }
+}
+
+function render(format: Format, model: ReviewResult["model"], findings: Finding[], io: CliIo, hint: boolean): string {
+  switch (format) {
+    case "json":
+      return toJson(model, findings);
+    case "md":
+      return toMarkdown(model, findings);
+    case "sarif":
+      return toSarifText(findings, model, packageVersion());
+    case "text":
+      return toTerminal(model, findings, { color: shouldUseColor(io.stdout, io.env), hint });
+  }
+}
+
+/** True when some finding is in `band` or a more certain band ("act" is the most certain). */
+export function failOnReached(findings: readonly Finding[], band: Band): boolean {
+  return findings.some((f) => bandRank(f.band) <= bandRank(band));
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end through here too, with exit code 0; commander already printed.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT.ok;
+    return EXIT.badInput;
+  }
+  if (isBadInput(error)) {
+    io.stderr.write(`bka: ${error.message}\n`);
+    return EXIT.badInput;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(
+    `bka: internal error: ${message.split("\n")[0]}. This is a bug in bka; please report it with the command you ran` +
+      ` (set BKA_DEBUG=1 for details).\n`,
+  );
+  if (io.env.BKA_DEBUG === "1" && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return EXIT.internalError;
+}
+
+function isBadInput(error: unknown): error is Error {
+  // By name as well: a second copy of the library (e.g. linked) has its own class object.
+  return error instanceof BadInputError || (error instanceof Error && error.name === "BadInputError");
+}

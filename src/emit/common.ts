@@ -1,0 +1,98 @@
+// Small helpers every emitter shares: deterministic ordering, location text, the band order and
+// the run-confidence verdict, so every output says the same thing in the same order.
+import { readFileSync } from "node:fs";
+import type { ArchitectureModel, SourceLocation } from "../model/types.ts";
+import { AREAS, BANDS, type Area, type Band, type Finding } from "../model/finding.ts";
+
+/** Below this understanding a run may not present "no findings" as a clean bill of health. */
+export const MIN_UNDERSTANDING_FOR_CLEAN_BILL = 60;
+
+export const TOO_LITTLE_UNDERSTOOD =
+  "bka understood too little of this project to give a clean bill of health";
+
+/** Code-point order: unlike localeCompare it does not depend on the machine's ICU or locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function sortedKeys(record: Record<string, unknown>): string[] {
+  return Object.keys(record).sort(compareText);
+}
+
+/** "src/app.ts:12" — the form editors and terminals turn into links. */
+export function fileLine(location: Pick<SourceLocation, "file" | "line">): string {
+  return `${location.file}:${location.line}`;
+}
+
+/** Band rank: act (0) is the most certain; "at or above a band" means rank <= that band's rank. */
+export function bandRank(band: Band): number {
+  return BANDS.indexOf(band);
+}
+
+export type BandCounts = Record<Band, number>;
+
+export function emptyBandCounts(): BandCounts {
+  return { act: 0, decide: 0, ask: 0 };
+}
+
+/** Findings counted per area and band, every area and band present (zero when empty). */
+export function countByAreaAndBand(findings: readonly Finding[]): Record<Area, BandCounts> {
+  const counts = Object.fromEntries(AREAS.map((area) => [area, emptyBandCounts()])) as Record<Area, BandCounts>;
+  for (const finding of findings) counts[finding.area][finding.band] += 1;
+  return counts;
+}
+
+export function countByBand(findings: readonly Finding[]): BandCounts {
+  const counts = emptyBandCounts();
+  for (const finding of findings) counts[finding.band] += 1;
+  return counts;
+}
+
+/**
+ * A run that understood little, or raised warnings, must say so instead of reporting
+ * "no issues": absence of findings is then absence of evidence, not evidence of absence.
+ */
+export function understoodTooLittle(model: ArchitectureModel): boolean {
+  return (
+    model.coverage.understanding < MIN_UNDERSTANDING_FOR_CLEAN_BILL || model.coverage.warnings.length > 0
+  );
+}
+
+export interface PackageManifest {
+  name: string;
+  version: string;
+  /** Where bka is documented: package.json "homepage", or its npm page when there is none. */
+  homepage: string;
+}
+
+let cachedManifest: PackageManifest | undefined;
+
+/** bka's own package.json, read as text so it works under tsx and when installed. */
+export function packageManifest(): PackageManifest {
+  if (cachedManifest === undefined) {
+    const raw = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as Record<string, unknown>;
+    const name = typeof raw.name === "string" ? raw.name : "backend-architect";
+    cachedManifest = {
+      name,
+      version: typeof raw.version === "string" ? raw.version : "0.0.0",
+      homepage: typeof raw.homepage === "string" ? raw.homepage : `https://www.npmjs.com/package/${name}`,
+    };
+  }
+  return cachedManifest;
+}
+
+export function packageVersion(): string {
+  return packageManifest().version;
+}
+
+/** Recursively sorts object keys so serialised output does not depend on construction order. */
+export function withSortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withSortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  const sorted: Record<string, unknown> = {};
+  for (const key of sortedKeys(record)) {
+    if (record[key] !== undefined) sorted[key] = withSortedKeys(record[key]);
+  }
+  return sorted;
+}

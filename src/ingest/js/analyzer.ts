@@ -43,6 +43,7 @@ interface Binding {
   /** Later assignments (`x = …`, `x += …`) seen before the current point of the walk. */
   assigned?: Sym[];
   appended?: Sym[];
+  readingOwnAssignment?: boolean;
 }
 
 class Scope {
@@ -71,6 +72,7 @@ const TRANSPARENT = new Set([
 ]);
 const MAX_SYM_DEPTH = 14;
 const MAX_ITEMS = 64;
+const MAX_ASSIGNMENTS = 16;
 
 export class FileAnalyzer implements WalkContext {
   readonly facts: FileFacts;
@@ -437,9 +439,13 @@ export class FileAnalyzer implements WalkContext {
     if (left?.type === "Identifier") {
       const binding = this.scope.lookup(left.name);
       if (!binding) return;
+      // While the right side is read, the binding stands for its first value only: otherwise
+      // `x = f(x)` repeated n times would nest 2^n copies of x.
+      binding.readingOwnAssignment = true;
       const value = this.symOf(node.right);
-      if (node.operator === "+=") (binding.appended ??= []).push(value);
-      else if (node.operator === "=") (binding.assigned ??= []).push(value);
+      binding.readingOwnAssignment = false;
+      if (node.operator === "+=" && (binding.appended?.length ?? 0) < MAX_ASSIGNMENTS) (binding.appended ??= []).push(value);
+      else if (node.operator === "=" && (binding.assigned?.length ?? 0) < MAX_ASSIGNMENTS) (binding.assigned ??= []).push(value);
       return;
     }
     if (left?.type !== "MemberExpression") return;
@@ -732,7 +738,7 @@ export function alt(options: Sym[]): Sym {
 
 function withAssignments(sym: Sym, binding: Binding): Sym {
   let value = sym;
-  if (binding.assigned?.length) value = alt([value, ...binding.assigned]);
+  if (binding.assigned?.length && !binding.readingOwnAssignment) value = alt([value, ...binding.assigned]);
   if (binding.appended?.length) value = concat([value, ...binding.appended]);
   return value;
 }

@@ -6,6 +6,7 @@ import { alt, memberOf } from "../js/analyzer.ts";
 import type { Sym } from "../js/sym.ts";
 
 const MAX_DEPTH = 24;
+const MAX_STEPS = 5_000;
 
 export class ProjectIndex {
   readonly files = new Map<string, FileFacts>();
@@ -15,6 +16,7 @@ export class ProjectIndex {
   readonly callsTo = new Map<string, CallFact[]>();
   private readonly memo = new WeakMap<Sym, Sym>();
   private readonly inProgress = new Set<Sym>();
+  private steps = 0;
 
   constructor(facts: readonly FileFacts[]) {
     for (const f of facts) {
@@ -39,7 +41,9 @@ export class ProjectIndex {
   resolve(sym: Sym, depth = 0): Sym {
     const cached = this.memo.get(sym);
     if (cached) return cached;
-    if (depth > MAX_DEPTH || this.inProgress.has(sym)) return sym;
+    if (depth === 0) this.steps = 0;
+    // A budget per top-level resolution keeps pathological code (huge generated files) linear.
+    if (depth > MAX_DEPTH || this.inProgress.has(sym) || ++this.steps > MAX_STEPS) return sym;
     this.inProgress.add(sym);
     try {
       const value = this.resolveStep(sym, depth);

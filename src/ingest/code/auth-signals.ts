@@ -5,9 +5,8 @@ import type { Extractor, Node, WalkContext } from "../js/analyzer.ts";
 import { memberPath, unwrap } from "../js/analyzer.ts";
 import type { AuthSignals } from "../js/facts.ts";
 import type { Sym } from "../js/sym.ts";
-import type { SourceLocation } from "../../model/types.ts";
 
-const CREDENTIAL_PROPS = new Set(["authorization", "session", "isAuthenticated", "user", "auth", "token", "accessToken", "jwt"]);
+const REQUEST_IDENTITY_PROPS = new Set(["user", "session", "auth", "isAuthenticated", "jwtPayload"]);
 const CREDENTIAL_HEADERS = /^(authorization|x-access-token|x-auth-token|x-api-key|cookie)$/i;
 const ROLE_PROPS = new Set(["role", "roles", "isAdmin", "admin", "permissions", "scopes", "scope", "isStaff", "isSuperuser"]);
 const AUTH_ERRORS = /^(Unauthori[sz]ed|Forbidden|Authentication|Authori[sz]ation|NotAuthenticated|InvalidToken|AccessDenied|PermissionDenied)\w*(Error|Exception)$/;
@@ -18,9 +17,9 @@ export const authSignals: Extractor = {
   name: "auth-signals",
   visit: {
     MemberExpression(node, ctx) {
-      if (node.computed) return;
-      const prop: string = node.property.name;
-      if (CREDENTIAL_PROPS.has(prop) && readsFromRequest(node.object, ctx)) mark(ctx, "readsCredential", ctx.loc(node));
+      const prop = memberName(node);
+      if (prop === undefined) return;
+      if (isCredentialRead(ctx.symOf(node.object), prop)) mark(ctx, "readsCredential", ctx.loc(node));
       if (ROLE_PROPS.has(prop)) mark(ctx, "checksRole", ctx.loc(node));
     },
     CallExpression(node, ctx) {
@@ -75,15 +74,21 @@ function mark<K extends keyof AuthSignals>(ctx: WalkContext, key: K, value: NonN
   for (const fn of ctx.enclosingFunctions()) fn.signals[key] ??= value;
 }
 
-/** `req.headers.authorization`, `req.session`, `request.user`, `ctx.state.user`: rooted in a parameter. */
-function readsFromRequest(object: Node, ctx: WalkContext): boolean {
-  const sym = ctx.symOf(object);
-  return rootedInParam(sym);
+function memberName(node: Node): string | undefined {
+  if (!node.computed) return node.property.name;
+  return node.property.type === "Literal" && typeof node.property.value === "string" ? node.property.value : undefined;
 }
 
-function rootedInParam(sym: Sym): boolean {
-  if (sym.k === "param") return true;
-  if (sym.k === "member") return rootedInParam(sym.obj);
+/**
+ * A credential read straight off the request: `req.user`, `req.session`, `req.headers.authorization`,
+ * `req.cookies.token`, Koa's `ctx.state.user`. Deeper paths (`req.body.user`) are payload, not identity.
+ */
+function isCredentialRead(object: Sym, prop: string): boolean {
+  if (object.k === "param") return REQUEST_IDENTITY_PROPS.has(prop);
+  if (object.k !== "member" || object.obj.k !== "param") return false;
+  if (object.prop === "headers") return CREDENTIAL_HEADERS.test(prop);
+  if (object.prop === "cookies" || object.prop === "signedCookies") return /token|jwt|session|auth/i.test(prop);
+  if (object.prop === "state") return prop === "user";
   return false;
 }
 
@@ -117,5 +122,3 @@ function statusArg(args: Node[], ctx: WalkContext): number | undefined {
   }
   return undefined;
 }
-
-export type { SourceLocation };

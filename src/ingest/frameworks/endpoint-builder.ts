@@ -101,9 +101,9 @@ export class EndpointBuilder {
         reason: `${first.c.name} (${first.item.level}-level) ${first.c.library ? `from ${first.c.library}` : "verifies a credential and rejects the request"}`,
       };
     }
-    const handlerFn = handler?.fnId ? this.index.functions.get(handler.fnId) : undefined;
-    if (handlerGuards(handlerFn)) {
-      return { state: "required", mechanisms: [handlerFn!.signals.verifies?.how ?? "inline"], enforcedAt: locationOnly(handlerFn!.signals.rejects ?? handlerFn!.signals.verifies!), reason: "the handler checks the caller's identity and rejects with 401" };
+    const signals = handler?.fnId ? this.index.signalsOf(handler.fnId) : undefined;
+    if (signals && handlerGuards(signals)) {
+      return { state: "required", mechanisms: [signals.verifies?.how ?? "inline"], enforcedAt: locationOnly(signals.rejects ?? signals.verifies!), reason: "the handler checks the caller's identity and rejects with 401" };
     }
     const optional = chain.find(({ c }) => c.kind === "optional-auth");
     if (optional) {
@@ -125,10 +125,10 @@ export class EndpointBuilder {
       location ??= locationOnly(c.evidence ?? c.definedAt);
     }
     if (request && (request.body || request.query || request.params)) libraries.push("json-schema");
-    const handlerFn = handler?.fnId ? this.index.functions.get(handler.fnId) : undefined;
-    if (handlerFn?.signals.validates) {
-      libraries.push(`inline:${handlerFn.signals.validates.how}`);
-      location ??= locationOnly(handlerFn.signals.validates);
+    const validates = handler?.fnId ? this.index.signalsOf(handler.fnId).validates : undefined;
+    if (validates) {
+      libraries.push(`inline:${validates.how}`);
+      location ??= locationOnly(validates);
     }
     return { validated: libraries.length > 0, libraries: unique(libraries), ...(location ? { location } : {}) };
   }

@@ -1,7 +1,7 @@
 // What a middleware (or hook, or guard) is: recognised from the library it comes from, or —
 // for the project's own functions — from what its body does. Shared by every framework.
 import type { MiddlewareKind, SourceLocation } from "../../model/types.ts";
-import type { FunctionFact } from "../js/facts.ts";
+import type { AuthSignals } from "../js/facts.ts";
 import { describe, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { pathText } from "./paths.ts";
@@ -110,14 +110,14 @@ export function classifyFunction(fnId: string, name: string, index: ProjectIndex
   if (!fn) return { kind: "other", name };
   const label = name === "function" ? fn.name : name;
   const base = { name: label, definedAt: fn.loc, fnId };
-  const auth = authVerdict(fn);
+  const signals = index.signalsOf(fnId);
+  const auth = authVerdict(signals);
   if (auth) return { ...base, ...auth };
-  if (fn.signals.validates) return { ...base, kind: "validation", evidence: fn.signals.validates };
+  if (signals.validates) return { ...base, kind: "validation", evidence: signals.validates };
   return { ...base, kind: "other", authLike: false };
 }
 
-function authVerdict(fn: FunctionFact): Pick<Classified, "kind" | "mechanism" | "evidence"> | undefined {
-  const s = fn.signals;
+function authVerdict(s: AuthSignals): Pick<Classified, "kind" | "mechanism" | "evidence"> | undefined {
   const mechanism = s.verifies?.how ?? (s.readsCredential ? "custom" : undefined);
   // A verify that is not caught rejects by throwing; a caught one rejects only if the catch passes the error on.
   if (s.verifies && (!s.verifies.inTry || s.rethrows)) return { kind: "auth", mechanism, evidence: s.rejects ?? s.verifies };
@@ -134,9 +134,8 @@ function authVerdict(fn: FunctionFact): Pick<Classified, "kind" | "mechanism" | 
 }
 
 /** Inline auth in a handler: it must verify, or check the identity before it rejects. */
-export function handlerGuards(fn: FunctionFact | undefined): boolean {
-  if (!fn) return false;
-  const s = fn.signals;
+export function handlerGuards(s: AuthSignals | undefined): boolean {
+  if (!s) return false;
   if (s.verifies && (!s.verifies.inTry || s.rethrows)) return true;
   return Boolean(s.rejects && s.readsCredential && s.readsCredential.line <= s.rejects.line && s.rejects.status === 401);
 }

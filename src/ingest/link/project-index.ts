@@ -1,7 +1,7 @@
 // All files' facts in one place, and the resolution of symbolic values across them: an import
 // becomes the export it names, a call of a project function becomes what the function returns,
 // a method of `new Service()` becomes the method's function.
-import type { CallFact, ClassFact, FileFacts, FunctionFact } from "../js/facts.ts";
+import type { AuthSignals, CallFact, ClassFact, FileFacts, FunctionFact } from "../js/facts.ts";
 import { alt, memberOf } from "../js/analyzer.ts";
 import type { Sym } from "../js/sym.ts";
 
@@ -14,6 +14,9 @@ export class ProjectIndex {
   readonly classes = new Map<string, ClassFact>();
   /** Calls whose callee resolves to a project function, by that function's id. */
   readonly callsTo = new Map<string, CallFact[]>();
+  /** Calls made inside each function, by the caller's id. */
+  readonly callsIn = new Map<string, CallFact[]>();
+  private readonly signalsMemo = new Map<string, AuthSignals>();
   private readonly memo = new WeakMap<Sym, Sym>();
   private readonly inProgress = new Set<Sym>();
   private steps = 0;
@@ -28,6 +31,7 @@ export class ProjectIndex {
       for (const call of f.calls) {
         const callee = this.resolve(call.callee);
         if (callee.k === "fn") push(this.callsTo, callee.id, call);
+        if (call.fn) push(this.callsIn, call.fn, call);
       }
     }
   }
@@ -85,6 +89,34 @@ export class ProjectIndex {
     return undefined;
   }
 
+  /**
+   * A function's auth signals including those of the project helpers it calls (`readToken(req)`,
+   * `decode(token)`): a helper's credential read or verify counts at the call site, and a verify
+   * reached from inside a try block counts as caught.
+   */
+  signalsOf(fnId: string, depth = 0, seen = new Set<string>()): AuthSignals {
+    const memo = this.signalsMemo.get(fnId);
+    if (memo) return memo;
+    const own = this.functions.get(fnId)?.signals ?? {};
+    if (depth > 3 || seen.has(fnId)) return own;
+    seen.add(fnId);
+    const merged: AuthSignals = { ...own };
+    for (const call of this.callsIn.get(fnId) ?? []) {
+      const callee = this.resolve(call.callee);
+      if (callee.k !== "fn" || callee.id === fnId) continue;
+      const inner = this.signalsOf(callee.id, depth + 1, seen);
+      const at = { file: call.loc.file, line: call.loc.line, column: call.loc.column };
+      // The earliest line wins: whether a credential is read before the reject decides a guard.
+      if (inner.readsCredential || inner.verifies) merged.readsCredential = earliest(merged.readsCredential, at);
+      if (inner.verifies) merged.verifies = earliest(merged.verifies, { ...at, inTry: call.inTry || inner.verifies.inTry, how: inner.verifies.how });
+      if (inner.rejects) merged.rejects = earliest(merged.rejects, { ...at, status: inner.rejects.status });
+      if (inner.checksRole) merged.checksRole = earliest(merged.checksRole, at);
+      if (inner.validates) merged.validates = earliest(merged.validates, { ...at, how: inner.validates.how });
+    }
+    if (depth === 0) this.signalsMemo.set(fnId, merged);
+    return merged;
+  }
+
   /** The method `name` of a class, looking up the superclass chain. */
   methodOf(classId: string, name: string, depth = 0): Sym | undefined {
     const cls = this.classes.get(classId);
@@ -129,6 +161,11 @@ export class ProjectIndex {
         return sym;
     }
   }
+}
+
+function earliest<T extends { line: number; column: number }>(current: T | undefined, candidate: T): T {
+  if (!current) return candidate;
+  return candidate.line < current.line || (candidate.line === current.line && candidate.column < current.column) ? candidate : current;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

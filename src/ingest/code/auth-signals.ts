@@ -6,10 +6,10 @@ import { memberPath, unwrap } from "../js/analyzer.ts";
 import type { AuthSignals } from "../js/facts.ts";
 import type { Sym } from "../js/sym.ts";
 
-const REQUEST_IDENTITY_PROPS = new Set(["user", "session", "auth", "isAuthenticated", "jwtPayload"]);
+const REQUEST_IDENTITY_PROPS = new Set(["user", "session", "auth", "isAuthenticated", "jwtPayload", "api_key", "apiKey", "member"]);
 const CREDENTIAL_HEADERS = /^(authorization|x-access-token|x-auth-token|x-api-key|cookie)$/i;
 const ROLE_PROPS = new Set(["role", "roles", "isAdmin", "admin", "permissions", "scopes", "scope", "isStaff", "isSuperuser"]);
-const AUTH_ERRORS = /^(Unauthori[sz]ed|Forbidden|Authentication|Authori[sz]ation|NotAuthenticated|InvalidToken|AccessDenied|PermissionDenied)\w*(Error|Exception)$/;
+const AUTH_ERRORS = /^(Unauthori[sz]ed|Unauthenticated|Forbidden|Authentication|Authori[sz]ation|NotAuthenticated|NoPermission|NotAllowed|InvalidToken|AccessDenied|PermissionDenied)\w*(Error|Exception)$/;
 const VALIDATING_METHODS = new Set(["parse", "safeParse", "parseAsync", "safeParseAsync", "validate", "validateAsync", "validateSync", "validationResult", "checkSchema", "Check", "Decode"]);
 const REJECT_METHODS: Record<string, number> = { unauthorized: 401, forbidden: 403 };
 
@@ -56,7 +56,7 @@ export const authSignals: Extractor = {
       const callee = unwrap(node.callee);
       const name: string | undefined = callee.type === "Identifier" ? callee.name : callee.type === "MemberExpression" && !callee.computed ? callee.property.name : undefined;
       if (!name) return;
-      if (AUTH_ERRORS.test(name)) mark(ctx, "rejects", { ...ctx.loc(node), status: /Forbidden|Authori[sz]ation|AccessDenied|PermissionDenied/.test(name) ? 403 : 401 });
+      if (AUTH_ERRORS.test(name)) mark(ctx, "rejects", { ...ctx.loc(node), status: /Forbidden|Authori[sz]ation|AccessDenied|Permission|NotAllowed/.test(name) ? 403 : 401 });
       const status = statusArg(node.arguments, ctx);
       if (status && /Error|Exception/.test(name)) mark(ctx, "rejects", { ...ctx.loc(node), status });
     },

@@ -22,7 +22,7 @@ export function walkExpress(ctx: RoutingContext, frame: Frame, walker: RouteWalk
   const { index } = walker;
   const local: ChainItem[] = [];
   const level = ctx.kind === "app" ? "app" : "router";
-  for (const c of ctx.calls) {
+  for (const c of walker.graph.callsOf(ctx)) {
     if (c.method === "(call)") {
       walker.walkChild(c.args[0], { ...frame, chain: [...frame.chain, ...local] });
       continue;
@@ -44,11 +44,14 @@ export function walkExpress(ctx: RoutingContext, frame: Frame, walker: RouteWalk
       continue;
     }
     if (c.method === "use") use(c.args, c.call.loc, frame, local, level, walker);
+    // Project wrappers such as `app.lazyUse('/api', apiApp)`: any other call that hands this
+    // context another router is taken as a mount, and said so in the unresolved list.
+    else if (c.args.some((a) => walker.mountedContext(a))) use(c.args, c.call.loc, frame, [], level, walker);
   }
 }
 
 function use(args: Sym[], loc: ChainItem["loc"], frame: Frame, local: ChainItem[], level: ChainItem["level"], walker: RouteWalker): void {
-  const { index, graph } = walker;
+  const { index } = walker;
   let items = args;
   let mountPaths = [""];
   let resolved = true;
@@ -66,7 +69,7 @@ function use(args: Sym[], loc: ChainItem["loc"], frame: Frame, local: ChainItem[
   for (const mountPath of mountPaths) {
     const scope = joinPaths(frame.prefix, toOpenApiPath(mountPath));
     for (const item of flattenHandlers(items, index)) {
-      const child = graph.contextOf(index.resolve(item));
+      const child = walker.mountedContext(item);
       if (child) {
         walker.walk(child, { ...frame, prefix: scope, prefixResolved: frame.prefixResolved && resolved, chain: [...frame.chain, ...local] });
       } else {
@@ -77,7 +80,7 @@ function use(args: Sym[], loc: ChainItem["loc"], frame: Frame, local: ChainItem[
 }
 
 function isHandlerLike(sym: Sym, walker: RouteWalker): boolean {
-  return sym.k === "fn" || sym.k === "call" || sym.k === "arr" || sym.k === "ext" || walker.graph.contextOf(sym) !== undefined;
+  return sym.k === "fn" || sym.k === "call" || sym.k === "arr" || sym.k === "ext" || walker.mountedContext(sym) !== undefined;
 }
 
 function pathsOf(sym: Sym | undefined, walker: RouteWalker): (string | undefined)[] {

@@ -25,7 +25,7 @@ export const fastifyRecogniser: ContextRecogniser = {
 export function walkFastify(ctx: RoutingContext, frame: Frame, walker: RouteWalker): void {
   const hooks = contextHooks(ctx, frame.prefix, walker, new Set());
   const chain = [...frame.chain, ...hooks];
-  for (const c of ctx.calls) {
+  for (const c of walker.graph.callsOf(ctx)) {
     if (c.method === "(call)") {
       walker.walkChild(c.args[0], { ...frame, chain: frame.chain }, "fastify");
       continue;
@@ -105,7 +105,7 @@ function contextHooks(ctx: RoutingContext, scope: string, walker: RouteWalker, s
   if (seen.has(ctx.key)) return [];
   seen.add(ctx.key);
   const hooks: ChainItem[] = [];
-  for (const c of ctx.calls) {
+  for (const c of walker.graph.callsOf(ctx)) {
     if (c.method === "addHook") {
       const name = pathText(walker.index.resolve(c.args[0] ?? { k: "lit", value: null }));
       if (name && REQUEST_HOOKS.has(name) && c.args[1]) hooks.push(...guardItems(c.args[1], scope, c.call.loc, "hook", walker));

@@ -27,6 +27,14 @@ export interface RoutingContext {
   calls: ContextCall[];
   /** Mounted somewhere (so it is not a root). */
   mounted: boolean;
+  /**
+   * For an app made by a project factory (`createApp()`), the context created inside the
+   * factory: what the factory registers applies to every app it makes, and each call site
+   * makes its own app.
+   */
+  template?: RoutingContext;
+  /** A context created inside a factory, standing for the apps the factory makes. */
+  isTemplate?: boolean;
 }
 
 /** How each framework recognises the contexts it creates. */
@@ -42,6 +50,39 @@ export class RoutingGraph {
   constructor(readonly index: ProjectIndex, private readonly recognisers: readonly ContextRecogniser[]) {
     for (const call of index.allCalls()) this.collect(call);
     for (const ctx of this.contexts.values()) ctx.calls.sort(byPosition);
+  }
+
+  /**
+   * The context a value (as recorded, not yet resolved) stands for. A call of a project factory
+   * that returns a freshly created app gives a context of its own per call site.
+   */
+  contextOfValue(sym: Sym, depth = 0): RoutingContext | undefined {
+    if (sym.k === "call" && depth < 4) {
+      const callee = this.index.resolve(sym.callee);
+      const fn = callee.k === "fn" ? this.index.functions.get(callee.id) : undefined;
+      for (const ret of fn?.returns ?? []) {
+        const inner = this.contextOfValue(ret, depth + 1);
+        if (!inner) continue;
+        return inner.kind === "param" || inner.template ? inner : this.instanceOf(inner, sym.loc);
+      }
+    }
+    return this.contextOf(this.index.resolve(sym));
+  }
+
+  /** What was registered on a context, including what its factory registered first. */
+  callsOf(ctx: RoutingContext): ContextCall[] {
+    return ctx.template ? [...ctx.template.calls, ...ctx.calls] : ctx.calls;
+  }
+
+  private instanceOf(template: RoutingContext, at: SourceLocation): RoutingContext {
+    template.isTemplate = true;
+    const key = `${template.key}@${at.file}:${at.line}:${at.column}`;
+    let ctx = this.contexts.get(key);
+    if (!ctx) {
+      ctx = { key, kind: template.kind, framework: template.framework, loc: at, calls: [], mounted: false, template };
+      this.contexts.set(key, ctx);
+    }
+    return ctx;
   }
 
   /** The context a resolved value is, registering it on first sight. */
@@ -76,8 +117,8 @@ export class RoutingGraph {
   private collect(call: CallFact): void {
     if (call.callee.k === "member") {
       const method = call.callee.prop;
+      const ctx = this.contextOfValue(call.callee.obj);
       const receiver = this.index.resolve(call.callee.obj);
-      const ctx = this.contextOf(receiver);
       if (ctx) {
         ctx.calls.push({ method, args: call.args, call });
         return;
@@ -90,7 +131,7 @@ export class RoutingGraph {
     const callee = this.index.resolve(call.callee);
     if (callee.k !== "fn") return;
     call.args.forEach((arg, i) => {
-      const ctx = this.contextOf(this.index.resolve(arg));
+      const ctx = this.contextOfValue(arg);
       if (ctx) ctx.calls.push({ method: "(call)", args: [{ k: "param", fn: callee.id, index: i, path: [] }], call });
     });
   }
@@ -100,7 +141,7 @@ export class RoutingGraph {
     if (depth > 12 || receiver.k !== "call" || receiver.callee.k !== "member") return undefined;
     const { obj, prop } = receiver.callee;
     if (prop === "route") {
-      const ctx = this.contextOf(this.index.resolve(obj));
+      const ctx = this.contextOfValue(obj);
       return ctx && receiver.args[0] ? { ctx, path: receiver.args[0] } : undefined;
     }
     if (HTTP_METHODS.has(prop)) return this.routeChain(this.index.resolve(obj), depth + 1);

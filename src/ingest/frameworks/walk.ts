@@ -41,11 +41,9 @@ export class RouteWalker {
   run(): void {
     const contexts = [...this.graph.contexts.values()].sort((a, b) => a.key.localeCompare(b.key));
     this.markMounted(contexts);
+    for (const ctx of this.roots(contexts)) this.walk(ctx, this.rootFrame(ctx, ctx.framework!, true));
     for (const ctx of contexts) {
-      if (ctx.kind === "app" && !ctx.mounted && ctx.framework) this.walk(ctx, this.rootFrame(ctx, ctx.framework, true));
-    }
-    for (const ctx of contexts) {
-      if (this.reached.has(ctx.key) || !this.looksLikeRoutes(ctx)) continue;
+      if (this.reached.has(ctx.key) || ctx.isTemplate || !this.looksLikeRoutes(ctx)) continue;
       const framework = ctx.framework ?? this.guessFramework(ctx);
       this.walk(ctx, this.rootFrame(ctx, framework, false));
     }
@@ -58,6 +56,23 @@ export class RouteWalker {
     const walker = WALKERS[framework];
     if (!walker) return;
     walker(ctx, { ...frame, framework, visiting: new Set([...frame.visiting, ctx.key]) }, this);
+  }
+
+  /**
+   * The router or app a middleware argument mounts: the value itself, or one wrapped by a
+   * library call such as `vhost(host, app)`.
+   */
+  mountedContext(sym: Sym): RoutingContext | undefined {
+    const direct = this.graph.contextOfValue(sym);
+    if (direct) return direct;
+    const resolved = this.index.resolve(sym);
+    if (resolved.k === "call" && resolved.callee.k === "ext") {
+      for (const arg of resolved.args) {
+        const wrapped = this.graph.contextOfValue(arg);
+        if (wrapped) return wrapped;
+      }
+    }
+    return undefined;
   }
 
   /** Walk into a function parameter that receives the current context. */
@@ -73,12 +88,12 @@ export class RouteWalker {
 
   private markMounted(contexts: RoutingContext[]): void {
     for (const ctx of contexts) {
-      for (const c of ctx.calls) {
+      for (const c of this.graph.callsOf(ctx)) {
         if (c.method === "(call)" && c.args[0]?.k === "param") {
           this.graph.paramContext(c.args[0].fn, c.args[0].index).mounted = true;
-        } else if (c.method === "use") {
+        } else if (c.method !== "register") {
           for (const item of flattenHandlers(c.args, this.index)) {
-            const child = this.graph.contextOf(this.index.resolve(item));
+            const child = this.mountedContext(item);
             if (child && child !== ctx) child.mounted = true;
           }
         } else if (c.method === "register" && c.args[0]) {
@@ -90,11 +105,41 @@ export class RouteWalker {
     }
   }
 
+  /**
+   * Apps that are not mounted anywhere. When there are several, the ones that listen (or are
+   * handed to a server) are the roots; the others are sub-apps mounted in a way bka cannot
+   * follow, so their prefix is unknown and they are walked later as unmounted.
+   */
+  private roots(contexts: RoutingContext[]): RoutingContext[] {
+    const candidates = contexts.filter((ctx) => ctx.kind === "app" && !ctx.mounted && !ctx.isTemplate && ctx.framework);
+    if (candidates.length <= 1) return candidates;
+    const serving = candidates.filter((ctx) => this.graph.callsOf(ctx).some((c) => c.method === "listen") || this.servedContexts.has(ctx.key));
+    return serving.length ? serving : candidates;
+  }
+
+  /** Contexts passed to a library call such as `http.createServer(app)` or `serverless(app)`. */
+  private get servedContexts(): Set<string> {
+    if (!this.served) {
+      this.served = new Set();
+      for (const call of this.index.allCalls()) {
+        const callee = call.callee.k === "ext" ? call.callee : call.callee.k === "member" && call.callee.obj.k === "ext" ? call.callee.obj : undefined;
+        if (!callee) continue;
+        for (const arg of call.args) {
+          const ctx = arg.k === "call" || arg.k === "param" || arg.k === "mod" || arg.k === "member" ? this.graph.contextOfValue(arg) : undefined;
+          if (ctx) this.served.add(ctx.key);
+        }
+      }
+    }
+    return this.served;
+  }
+
+  private served: Set<string> | undefined;
+
   /** An unmounted context is only worth listing if it registers something that looks like a route. */
   private looksLikeRoutes(ctx: RoutingContext): boolean {
-    if (ctx.kind === "router") return ctx.calls.some((c) => HTTP_METHODS.has(c.method) || c.routePath);
+    if (ctx.kind === "router") return this.graph.callsOf(ctx).some((c) => HTTP_METHODS.has(c.method) || c.routePath);
     if (ctx.kind === "app") return true;
-    return ctx.calls.some((c) => {
+    return this.graph.callsOf(ctx).some((c) => {
       if (c.method === "route") return this.index.resolve(c.args[0] ?? { k: "lit", value: null }).k === "obj";
       if (!HTTP_METHODS.has(c.method) || c.args.length < 2) return false;
       const path = pathText(this.index.resolve(c.args[0]));
@@ -104,13 +149,13 @@ export class RouteWalker {
   }
 
   private guessFramework(ctx: RoutingContext): Framework {
-    const fastifyLike = ctx.calls.some((c) => ["register", "addHook", "decorate", "route"].includes(c.method) && !(c.method === "route" && c.args.length === 1 && this.index.resolve(c.args[0]).k === "lit"));
+    const fastifyLike = this.graph.callsOf(ctx).some((c) => ["register", "addHook", "decorate", "route"].includes(c.method) && !(c.method === "route" && c.args.length === 1 && this.index.resolve(c.args[0]).k === "lit"));
     return fastifyLike ? "fastify" : "express";
   }
 
   private collectDecorations(): void {
     for (const ctx of [...this.graph.contexts.values()].sort((a, b) => a.key.localeCompare(b.key))) {
-      for (const c of ctx.calls) {
+      for (const c of this.graph.callsOf(ctx)) {
         if (c.method !== "decorate" || !c.args[1]) continue;
         const name = pathText(this.index.resolve(c.args[0]));
         if (name && !this.decorations.has(name)) this.decorations.set(name, c.args[1]);

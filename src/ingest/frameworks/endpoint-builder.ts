@@ -49,7 +49,7 @@ export class EndpointBuilder {
       this.unresolved.push({ location: route.loc, what: `${route.method} ${path}`, reason: route.path === undefined ? "route path is not a literal" : "a prefix on the way is not a literal, or the router is never mounted" });
     }
     const chain = route.chain.filter((item) => scopeCovers(item.scope, path)).map((item) => ({ item, c: this.classify(item.sym) }));
-    const handler = route.handler ? this.classify(route.handler) : undefined;
+    const handler = route.handler ? this.classify(this.unwrapHandler(route.handler)) : undefined;
     for (const { c } of chain) if (c.fnId) this.requestFunctions.set(c.fnId, route.framework);
     if (handler?.fnId) this.requestFunctions.set(handler.fnId, route.framework);
 
@@ -79,6 +79,17 @@ export class EndpointBuilder {
       inputs: [],
       pathResolved,
     });
+  }
+
+  /**
+   * `asyncHandler(async (req, res) => …)`, `catchAsync(fn)`: the handler is the function given
+   * to the wrapper, not the wrapper's shared inner function.
+   */
+  private unwrapHandler(sym: Sym): Sym {
+    const call = sym.k === "call" ? sym : undefined;
+    if (!call) return sym;
+    const wrapped = call.args.find((arg) => this.index.resolve(arg).k === "fn");
+    return wrapped ?? sym;
   }
 
   private classify(sym: Sym): Classified {

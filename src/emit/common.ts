@@ -49,13 +49,12 @@ export function countByBand(findings: readonly Finding[]): BandCounts {
 }
 
 /**
- * A run that understood little, or raised warnings, must say so instead of reporting
- * "no issues": absence of findings is then absence of evidence, not evidence of absence.
+ * A run that understood little must say so first instead of reporting "no issues": absence of
+ * findings is then absence of evidence, not evidence of absence. Warnings alone (one router
+ * mounted with a computed prefix) are listed, but do not make the whole run "too little".
  */
 export function understoodTooLittle(model: ArchitectureModel): boolean {
-  return (
-    model.coverage.understanding < MIN_UNDERSTANDING_FOR_CLEAN_BILL || model.coverage.warnings.length > 0
-  );
+  return model.coverage.understanding < MIN_UNDERSTANDING_FOR_CLEAN_BILL;
 }
 
 export interface PackageManifest {

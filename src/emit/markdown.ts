@@ -125,7 +125,9 @@ function findingsSection(model: ArchitectureModel, findings: readonly Finding[])
       "",
       understoodTooLittle(model)
         ? `**${TOO_LITTLE_UNDERSTOOD}**, so no findings does not mean no issues.`
-        : "No findings: none of bka's rules matched the code it understood.",
+        : model.coverage.warnings.length
+          ? "No findings in the parts bka understood; the warnings under Run confidence list what it could not follow."
+          : "No findings: none of bka's rules matched the code it understood.",
     );
     return lines.join("\n");
   }

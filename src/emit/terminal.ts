@@ -34,7 +34,11 @@ export function toTerminal(model: ArchitectureModel, findings: readonly Finding[
   lines.push("");
 
   if (findings.length === 0) {
-    lines.push(understoodTooLittle(model) ? "No findings, but see above: that is not a clean bill of health." : "No findings.");
+    lines.push(
+      understoodTooLittle(model) ? "No findings, but see above: that is not a clean bill of health."
+      : c.warnings.length ? "No findings in the parts bka understood; the warnings above list what it could not follow."
+      : "No findings.",
+    );
   } else {
     const total = countByBand(findings);
     lines.push(`${findings.length} finding${findings.length === 1 ? "" : "s"}: ${BANDS.map((b) => `${total[b]} ${bandColor[b](b)}`).join(" · ")}`);

@@ -8,7 +8,7 @@ import type { Sym } from "../js/sym.ts";
 import { normaliseMethod, type ChainItem } from "./endpoint-builder.ts";
 import { joinPaths, pathText, toOpenApiPath } from "./paths.ts";
 import { flattenHandlers, HTTP_METHODS, type ContextRecogniser, type RoutingContext } from "./routing.ts";
-import { symToJson } from "./schema.ts";
+import { symToJson } from "../schemas/json-schema.ts";
 import type { Frame, RouteWalker } from "./walk.ts";
 
 const REQUEST_HOOKS = new Set(["onRequest", "preParsing", "preValidation", "preHandler"]);

@@ -5,7 +5,7 @@
 import { visitorKeys } from "oxc-parser";
 import type { SourceLocation } from "../../model/types.ts";
 import type { ModuleResolver } from "../workspace/types.ts";
-import type { CallFact, ClassFact, FileFacts, FunctionFact } from "./facts.ts";
+import type { CallFact, ClassFact, DecoratorFact, FileFacts, FunctionFact } from "./facts.ts";
 import { UNKNOWN, type Sym } from "./sym.ts";
 import { lineColumnOf } from "./parse.ts";
 
@@ -379,7 +379,10 @@ export class FileAnalyzer implements WalkContext {
   private pendingName: string | undefined;
 
   private visitClass(node: Node): void {
-    const fact: ClassFact = { id: this.idOf(node), name: node.id?.name ?? "(anonymous class)", loc: this.loc(node), methods: {} };
+    const fact: ClassFact = {
+      id: this.idOf(node), name: node.id?.name ?? "(anonymous class)", loc: this.loc(node), methods: {},
+      decorators: this.decoratorsOf(node), methodDecorators: {}, paramDecorators: {}, properties: [],
+    };
     if (node.superClass) fact.superClass = this.symOf(node.superClass);
     this.facts.classes.push(fact);
     const hooks = this.handlers.get(node.type);
@@ -389,6 +392,18 @@ export class FileAnalyzer implements WalkContext {
     for (const member of node.body.body) {
       for (const d of member.decorators ?? []) this.visit(d);
       const name = propertyName(member);
+      const decorators = this.decoratorsOf(member);
+      if (decorators.length && name && member.type === "MethodDefinition") fact.methodDecorators[name] = decorators;
+      if (member.type === "MethodDefinition" && member.value && name) {
+        const params = member.value.params.map((p: Node) => this.decoratorsOf(p.type === "TSParameterProperty" ? p : p));
+        if (params.some((d: DecoratorFact[]) => d.length)) fact.paramDecorators[name] = params;
+      }
+      if (member.type === "PropertyDefinition" && name) {
+        fact.properties.push({
+          name, optional: Boolean(member.optional), decorators, loc: this.loc(member),
+          ...(member.typeAnnotation ? { type: this.text(member.typeAnnotation.typeAnnotation, 80) } : {}),
+        });
+      }
       if (member.type === "MethodDefinition" && member.value) {
         fact.methods[name ?? "(computed)"] = this.idOf(member.value);
         this.pendingName = name ?? "(computed)";
@@ -404,6 +419,19 @@ export class FileAnalyzer implements WalkContext {
       }
     }
     this.classStack.pop();
+  }
+
+  private decoratorsOf(node: Node): DecoratorFact[] {
+    return (node.decorators ?? []).map((d: Node) => {
+      const e = unwrap(d.expression);
+      const called = e.type === "CallExpression";
+      return {
+        callee: this.symOf(called ? e.callee : e),
+        args: called ? e.arguments.map((a: Node) => this.symOf(a)) : [],
+        called,
+        loc: this.loc(d),
+      };
+    });
   }
 
   private inScope(fnScope: boolean, body: () => void): void {

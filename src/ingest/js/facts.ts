@@ -41,12 +41,29 @@ export interface FunctionFact {
   signals: AuthSignals;
 }
 
+/** `@Get(':id')`: the decorator's value (a call's callee) and its arguments. */
+export interface DecoratorFact {
+  /** What the decorator expression stands for: `Get` from @nestjs/common is ext ["Get"]. */
+  callee: Sym;
+  args: Sym[];
+  /** False for `@Injectable` written without a call. */
+  called: boolean;
+  loc: SourceLocation;
+}
+
 export interface ClassFact {
   id: string;
   name: string;
   loc: SourceLocation;
   methods: Record<string, string>; // method name → function id
   superClass?: Sym;
+  decorators: DecoratorFact[];
+  /** Decorators on each method, by method name. */
+  methodDecorators: Record<string, DecoratorFact[]>;
+  /** Decorators on each parameter of each method (constructor included), by method name. */
+  paramDecorators: Record<string, DecoratorFact[][]>;
+  /** Property declarations with their type annotation text and decorators (DTO classes). */
+  properties: { name: string; optional: boolean; type?: string; decorators: DecoratorFact[]; loc: SourceLocation }[];
 }
 
 export interface FileFacts {

@@ -10,6 +10,7 @@ import { discoverWorkspace } from "./workspace/discover.ts";
 import { createResolver } from "./workspace/resolver.ts";
 import { BadInputError, type ModuleResolver, type SourceFile, type Workspace } from "./workspace/types.ts";
 import { buildModel } from "./link/build-model.ts";
+import { analyzeInWorkers, workerCount } from "./parallel.ts";
 
 export interface IngestOptions {
   /** Called as files are parsed, for the CLI's progress bar. */
@@ -31,8 +32,16 @@ export async function ingest(path: string, options: IngestOptions = {}): Promise
   const skipped: Skipped[] = [...workspace.skipped];
   const warnings: string[] = [];
   let bytes = 0;
+  const workers = workerCount(workspace);
+  const outcomes = workers > 0
+    ? await analyzeInWorkers(workspace, workers, options.onProgress)
+    : workspace.files.map((file, i) => {
+        const outcome = analyzeFile(file, resolver);
+        options.onProgress?.(i + 1, workspace.files.length);
+        return outcome;
+      });
   workspace.files.forEach((file, i) => {
-    const outcome = analyzeFile(file, resolver);
+    const outcome = outcomes[i];
     if ("facts" in outcome) {
       facts.push(outcome.facts);
       bytes += file.size;
@@ -40,7 +49,6 @@ export async function ingest(path: string, options: IngestOptions = {}): Promise
     } else {
       skipped.push(outcome.skipped);
     }
-    options.onProgress?.(i + 1, workspace.files.length);
   });
   if (facts.length === 0) {
     throw new BadInputError(`none of the ${workspace.files.length} source file(s) under ${path} could be read: ${skipped.filter((s) => s.reason === "syntax-error" || s.reason === "unreadable").map((s) => `${s.path}${s.line ? `:${s.line}:${s.column}` : ""} (${s.detail ?? s.reason})`).slice(0, 5).join("; ")}`, path);
@@ -49,7 +57,7 @@ export async function ingest(path: string, options: IngestOptions = {}): Promise
   return { model, root: workspace.root };
 }
 
-type FileOutcome = { facts: FileFacts; recovered?: { line: number; column: number; message: string } } | { skipped: Skipped };
+export type FileOutcome = { facts: FileFacts; recovered?: { line: number; column: number; message: string } } | { skipped: Skipped };
 
 /** Reads, parses and walks one file. Never throws: a file that cannot be used is skipped with the reason. */
 export function analyzeFile(file: SourceFile, resolver: ModuleResolver, extractors: readonly Extractor[] = EXTRACTORS): FileOutcome {

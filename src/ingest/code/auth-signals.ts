@@ -4,7 +4,7 @@
 import type { Extractor, Node, WalkContext } from "../js/analyzer.ts";
 import { memberPath, unwrap } from "../js/analyzer.ts";
 import type { AuthSignals } from "../js/facts.ts";
-import type { Sym } from "../js/sym.ts";
+import { own, type Sym } from "../js/sym.ts";
 
 const REQUEST_IDENTITY_PROPS = new Set(["user", "session", "auth", "isAuthenticated", "jwtPayload", "api_key", "apiKey", "member"]);
 const CREDENTIAL_HEADERS = /^(authorization|x-access-token|x-auth-token|x-api-key|cookie)$/i;
@@ -107,7 +107,8 @@ function verifierName(callee: Sym, name: string): string | undefined {
 }
 
 function rejectStatus(name: string, firstArg: Node | undefined, ctx: WalkContext): number | undefined {
-  if (REJECT_METHODS[name]) return REJECT_METHODS[name];
+  const named = own(REJECT_METHODS, name);
+  if (named) return named;
   if (["status", "sendStatus", "code", "throw", "createError", "httpError", "HttpError", "assert", "send", "writeHead"].includes(name) && firstArg) {
     const v = ctx.symOf(firstArg);
     if (v.k === "lit" && (v.value === 401 || v.value === 403)) return v.value;

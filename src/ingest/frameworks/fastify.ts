@@ -4,7 +4,7 @@
 // (`fastify.decorate('authenticate', …)` used as `preHandler: [fastify.authenticate]`);
 // route JSON schemas as request/response schemas.
 import type { JsonSchema, RequestSchemas } from "../../model/types.ts";
-import type { Sym } from "../js/sym.ts";
+import { own, type Sym } from "../js/sym.ts";
 import { normaliseMethod, type ChainItem } from "./endpoint-builder.ts";
 import { joinPaths, pathText, toOpenApiPath } from "./paths.ts";
 import { flattenHandlers, HTTP_METHODS, type ContextRecogniser, type RoutingContext } from "./routing.ts";
@@ -122,7 +122,7 @@ function contextHooks(ctx: RoutingContext, scope: string, walker: RouteWalker, s
 function optionHooks(options: Extract<Sym, { k: "obj" }>, loc: ChainItem["loc"], walker: RouteWalker): ChainItem[] {
   const items: ChainItem[] = [];
   for (const hook of REQUEST_HOOKS) {
-    const value = options.props[hook];
+    const value = own(options.props, hook);
     if (value) items.push(...guardItems(value, "/", loc, "route", walker));
   }
   return items;
@@ -150,7 +150,10 @@ function guardItems(value: Sym, scope: string, loc: ChainItem["loc"], level: Cha
 function schemasOf(options: Extract<Sym, { k: "obj" }> | undefined, walker: RouteWalker): { request?: RequestSchemas; responses?: Record<string, JsonSchema> } {
   const schema = options?.props.schema && walker.index.resolve(options.props.schema);
   if (schema?.k !== "obj") return {};
-  const part = (name: string) => (schema.props[name] ? symToJson(schema.props[name], walker.index) : undefined);
+  const part = (name: string) => {
+    const value = own(schema.props, name);
+    return value ? symToJson(value, walker.index) : undefined;
+  };
   const request: RequestSchemas = {};
   const body = part("body");
   const query = part("querystring") ?? part("query");
@@ -164,7 +167,7 @@ function schemasOf(options: Extract<Sym, { k: "obj" }> | undefined, walker: Rout
   const response = schema.props.response && walker.index.resolve(schema.props.response);
   if (response?.k === "obj") {
     for (const code of Object.keys(response.props).sort()) {
-      const json = symToJson(response.props[code], walker.index);
+      const json = symToJson(own(response.props, code)!, walker.index);
       if (json) responses[code] = json;
     }
   }

@@ -2,7 +2,7 @@
 // for the project's own functions — from what its body does. Shared by every framework.
 import type { MiddlewareKind, SourceLocation } from "../../model/types.ts";
 import type { AuthSignals } from "../js/facts.ts";
-import { describe, type Sym } from "../js/sym.ts";
+import { describe, own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { pathText } from "./paths.ts";
 
@@ -93,9 +93,10 @@ function classifyResolved(resolved: Sym, name: string, index: ProjectIndex, dept
 
 function classifyLibrary(ext: Extract<Sym, { k: "ext" }>, options: Sym | undefined, name: string, at: SourceLocation | undefined): Classified {
   const base = { name, library: ext.pkg, ...(at ? { evidence: at } : {}) };
-  if (ext.pkg === "express" && ext.path.length === 1 && EXPRESS_BUILTINS[ext.path[0]]) return { ...base, kind: EXPRESS_BUILTINS[ext.path[0]] };
-  const table = LIBRARIES[ext.pkg];
-  const rule = table?.[ext.path.join(".")] ?? table?.["*"];
+  const builtin = ext.pkg === "express" && ext.path.length === 1 ? own(EXPRESS_BUILTINS, ext.path[0]) : undefined;
+  if (builtin) return { ...base, kind: builtin };
+  const table = own(LIBRARIES, ext.pkg);
+  const rule = own(table, ext.path.join(".")) ?? own(table, "*");
   if (!rule) return { ...base, kind: "other", authLike: AUTH_LIKE_NAME.test(ext.pkg) || AUTH_LIKE_NAME.test(ext.path.join(".")) };
   if (rule.kind === "auth" && rule.optionalWhen?.(options)) return { ...base, kind: "optional-auth", mechanism: rule.mechanism };
   const strategy = ext.pkg === "passport" ? pathText(options) : undefined;
@@ -141,7 +142,8 @@ export function handlerGuards(s: AuthSignals | undefined): boolean {
 }
 
 function optionIs(options: Sym | undefined, key: string, value: unknown): boolean {
-  return options?.k === "obj" && options.props[key]?.k === "lit" && (options.props[key] as { value: unknown }).value === value;
+  const option = options?.k === "obj" ? own(options.props, key) : undefined;
+  return option?.k === "lit" && option.value === value;
 }
 
 function exemptPaths(options: Sym | undefined): string[] {

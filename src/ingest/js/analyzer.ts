@@ -5,8 +5,8 @@
 import { visitorKeys } from "oxc-parser";
 import type { SourceLocation } from "../../model/types.ts";
 import type { ModuleResolver } from "../workspace/types.ts";
-import type { CallFact, ClassFact, DecoratorFact, FileFacts, FunctionFact } from "./facts.ts";
-import { UNKNOWN, type Sym } from "./sym.ts";
+import type { CallFact, ClassFact, DecoratorFact, FileFacts, FunctionFact, TypeRef } from "./facts.ts";
+import { own, prune, UNKNOWN, type Sym } from "./sym.ts";
 import { lineColumnOf } from "./parse.ts";
 
 // oxc's ESTree nodes are plain objects; we only rely on `type`, `start`, `end` and the
@@ -281,7 +281,7 @@ export class FileAnalyzer implements WalkContext {
         return this.visitChildren(node);
       case "ReturnStatement": {
         const fn = this.currentFunction();
-        if (fn && node.argument && fn.returns.length < MAX_ITEMS) fn.returns.push(this.symOf(node.argument));
+        if (fn && node.argument && fn.returns.length < MAX_ITEMS) fn.returns.push(prune(this.symOf(node.argument)));
         return this.visitChildren(node);
       }
     }
@@ -396,7 +396,10 @@ export class FileAnalyzer implements WalkContext {
       if (decorators.length && name && member.type === "MethodDefinition") fact.methodDecorators[name] = decorators;
       if (member.type === "MethodDefinition" && member.value && name) {
         const params = member.value.params.map((p: Node) => this.decoratorsOf(p.type === "TSParameterProperty" ? p : p));
-        if (params.some((d: DecoratorFact[]) => d.length)) fact.paramDecorators[name] = params;
+        if (params.some((d: DecoratorFact[]) => d.length)) {
+          fact.paramDecorators[name] = params;
+          (fact.paramTypes ??= {})[name] = member.value.params.map((p: Node) => this.typeRefOf(p));
+        }
       }
       if (member.type === "PropertyDefinition" && name) {
         fact.properties.push({
@@ -434,6 +437,20 @@ export class FileAnalyzer implements WalkContext {
     });
   }
 
+  /** A parameter's type annotation; a named type also gets the value its name is bound to. */
+  private typeRefOf(param: Node): TypeRef | undefined {
+    const inner = param.type === "TSParameterProperty" ? param.parameter : param;
+    const target = inner.type === "AssignmentPattern" ? inner.left : inner;
+    const annotation = target.typeAnnotation?.typeAnnotation;
+    if (!annotation) return undefined;
+    const optional = Boolean(target.optional) || inner.type === "AssignmentPattern";
+    const name = annotation.type === "TSTypeReference" ? annotation.typeName : undefined;
+    const ref = name?.type === "Identifier" ? this.symOf(name)
+      : name?.type === "TSQualifiedName" && name.left.type === "Identifier" ? memberOf(this.symOf(name.left), name.right.name)
+      : undefined;
+    return { text: this.text(annotation, 80), optional, ...(ref && ref.k !== "unknown" ? { ref } : {}) };
+  }
+
   private inScope(fnScope: boolean, body: () => void): void {
     const outer = this.scope;
     this.scope = new Scope(outer, fnScope);
@@ -451,8 +468,8 @@ export class FileAnalyzer implements WalkContext {
     if (callee.k === "unknown") return;
     const fn = this.currentFunction();
     const fact: CallFact = {
-      callee,
-      args: node.arguments.map((a: Node) => this.symOf(a)),
+      callee: prune(callee),
+      args: node.arguments.map((a: Node) => prune(this.symOf(a))),
       loc: this.loc(node),
       inLoop: this.inLoop(),
       inTry: this.inTry(),
@@ -563,6 +580,9 @@ export class FileAnalyzer implements WalkContext {
         });
         return concat(parts);
       }
+      // gql`…`, sql`…`: the tag is called with the template, so the value is a call of the tag.
+      case "TaggedTemplateExpression":
+        return { k: "call", callee: this.symIn(e.tag, scope), args: [this.symIn(e.quasi, scope)], loc: this.loc(e) };
       case "BinaryExpression":
         if (e.operator === "+") return concat([this.symIn(e.left, scope), this.symIn(e.right, scope)]);
         return { k: "unknown", text: this.text(e, 40) };
@@ -736,7 +756,8 @@ function subpath(source: string, pkg: string): string[] {
 /** Member access, normalised: into a package it extends the package path; into an object literal it picks the property. */
 export function memberOf(obj: Sym, prop: string): Sym {
   if (obj.k === "ext") return { k: "ext", pkg: obj.pkg, path: [...obj.path, prop] };
-  if (obj.k === "obj" && prop in obj.props) return obj.props[prop];
+  const value = obj.k === "obj" ? own(obj.props, prop) : undefined;
+  if (value) return value;
   if (obj.k === "mod" && obj.name === "*") return { k: "mod", file: obj.file, name: prop };
   return { k: "member", obj, prop };
 }

@@ -30,6 +30,14 @@ export type Sym =
 
 export const UNKNOWN: Sym = { k: "unknown", text: "?" };
 
+/**
+ * A record's own entry. Keys come from analysed code, so `record[key]` could return
+ * Object.prototype members ("constructor", "hasOwnProperty"): look only at own properties.
+ */
+export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 export function lit(sym: Sym | undefined): string | number | boolean | null | undefined {
   return sym?.k === "lit" ? sym.value : undefined;
 }
@@ -37,6 +45,39 @@ export function lit(sym: Sym | undefined): string | number | boolean | null | un
 export function litString(sym: Sym | undefined): string | undefined {
   const v = lit(sym);
   return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * A copy of a symbolic value with at most `budget` nodes; deeper parts become unknown. Facts are
+ * kept for every file of a project, so one generated expression must not cost megabytes.
+ */
+export function prune(sym: Sym, budget = 160): Sym {
+  const state = { left: budget };
+  return pruneIn(sym, state);
+}
+
+function pruneIn(sym: Sym, state: { left: number }): Sym {
+  if (--state.left < 0) return { k: "unknown", text: "…" };
+  switch (sym.k) {
+    case "call":
+    case "new":
+      return { ...sym, callee: pruneIn(sym.callee, state), args: sym.args.map((a) => pruneIn(a, state)) };
+    case "member":
+      return { ...sym, obj: pruneIn(sym.obj, state) };
+    case "concat":
+      return { k: "concat", parts: sym.parts.map((p) => pruneIn(p, state)) };
+    case "alt":
+      return { k: "alt", options: sym.options.map((o) => pruneIn(o, state)) };
+    case "arr":
+      return { k: "arr", items: sym.items.map((i) => pruneIn(i, state)) };
+    case "obj": {
+      const props: Record<string, Sym> = {};
+      for (const key of Object.keys(sym.props)) props[key] = pruneIn(sym.props[key], state);
+      return { k: "obj", props, spreads: sym.spreads.map((s) => pruneIn(s, state)) };
+    }
+    default:
+      return sym;
+  }
 }
 
 /** A short human-readable rendering, for middleware names and messages. */

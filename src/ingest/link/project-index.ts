@@ -3,7 +3,7 @@
 // a method of `new Service()` becomes the method's function.
 import type { AuthSignals, CallFact, ClassFact, FileFacts, FunctionFact } from "../js/facts.ts";
 import { alt, memberOf } from "../js/analyzer.ts";
-import type { Sym } from "../js/sym.ts";
+import { own, type Sym } from "../js/sym.ts";
 
 const MAX_DEPTH = 24;
 const MAX_STEPS = 5_000;
@@ -73,7 +73,7 @@ export class ProjectIndex {
       if (facts.exports.default) return this.resolve(facts.exports.default, depth + 1);
       return { k: "obj", props: { ...facts.exports }, spreads: [] };
     }
-    const direct = facts.exports[name];
+    const direct = own(facts.exports, name);
     if (direct) return this.resolve(direct, depth + 1);
     if (name !== "default") {
       for (const star of facts.starExports) {
@@ -121,8 +121,8 @@ export class ProjectIndex {
   methodOf(classId: string, name: string, depth = 0): Sym | undefined {
     const cls = this.classes.get(classId);
     if (!cls || depth > 8) return undefined;
-    const own = cls.methods[name];
-    if (own) return { k: "fn", id: own };
+    const method = own(cls.methods, name);
+    if (method) return { k: "fn", id: method };
     if (cls.superClass) {
       const sup = this.resolve(cls.superClass, depth + 1);
       if (sup.k === "class") return this.methodOf(sup.id, name, depth + 1);

@@ -1,7 +1,7 @@
 // Schema conversion, written once: a symbolic value that spells a JSON Schema literal (Fastify
 // route schemas, shared schema constants imported from another file) becomes plain JSON.
 import type { JsonSchema } from "../../model/types.ts";
-import type { Sym } from "../js/sym.ts";
+import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 
 const MAX_DEPTH = 12;
@@ -26,7 +26,7 @@ function toJson(sym: Sym, index: ProjectIndex, depth: number): unknown {
         if (base && typeof base === "object" && !Array.isArray(base)) Object.assign(out, base);
       }
       for (const key of Object.keys(s.props)) {
-        const v = toJson(s.props[key], index, depth + 1);
+        const v = toJson(own(s.props, key)!, index, depth + 1);
         if (v !== undefined) out[key] = v;
       }
       return out;

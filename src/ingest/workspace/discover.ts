@@ -15,6 +15,12 @@ import type { PackageInfo, SourceFile, SourceLanguage, Workspace } from "./types
 const SOURCE_EXTENSION = /\.(tsx?|jsx?|mjs|cjs|mts|cts)$/i;
 const TYPE_DECLARATION = /\.d(\.[\w-]+)?\.[mc]?ts$/i;
 const MINIFIED_NAME = /\.min\.[mc]?js$/i;
+/**
+ * A bundler's output chunk: a content hash in the name (`heading-ih-fOVqF.js`,
+ * `chunk-KS7C4IRE-CTUL98Lc.js`) inside an assets/static/built folder. Browser bundles, not the
+ * backend's source, even when a package ships them outside dist/.
+ */
+const BUNDLE_CHUNK = /(^|\/)(assets|static|built|_next|chunks)\/(.+\/)?[^/]*-[A-Za-z0-9_-]{8}\.[mc]?js$/;
 const BUILD_OUTPUT_FOLDERS = ["dist", "build", "out", ".next", ".nuxt", ".output"];
 const MAX_SOURCE_BYTES = 1024 * 1024;
 const BINARY_SAMPLE_BYTES = 8 * 1024;
@@ -209,6 +215,7 @@ class Walker {
     if (ignoredBy) return this.skip(visit.rel, "ignored", ignoredBy);
     if (TYPE_DECLARATION.test(visit.rel)) return this.skip(visit.rel, "not-source", "type declarations");
     if (MINIFIED_NAME.test(visit.rel)) return this.skip(visit.rel, "minified", "named .min.js");
+    if (BUNDLE_CHUNK.test(visit.rel)) return this.skip(visit.rel, "build-output", "a bundler's hashed output chunk");
     let size: number;
     let sample: Buffer;
     try {

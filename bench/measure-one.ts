@@ -1,0 +1,105 @@
+// Measures one pass over one project in a fresh process, so peak RSS belongs to that pass alone.
+// Prints one JSON line (a Measurement) on stdout; bench/run.ts reads it.
+//
+//   node --import tsx bench/measure-one.ts parse  <project folder>
+//   node --import tsx bench/measure-one.ts review <project folder>
+//
+// `parse` is the floor any review must pay: discover the files, read them, parse each and build
+// its AST (reading `program` is what materialises the AST on Node 20). `review` is the whole
+// library call, ingest and rules.
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { discoverWorkspace } from "../src/ingest/workspace/discover.ts";
+import { isParseFailure, parseSource } from "../src/ingest/js/parse.ts";
+
+export type MeasureMode = "parse" | "review";
+export const MEASURE_MODES: readonly MeasureMode[] = ["parse", "review"];
+
+export interface Measurement {
+  mode: MeasureMode;
+  wallMs: number;
+  /** process.resourceUsage().maxRSS, in MB. */
+  peakRssMb: number;
+  files: number;
+  bytes: number;
+  lines: number;
+  /** parse: files oxc could not recover from. review: files skipped by discovery or parsing. */
+  failures: number;
+  /** review only. */
+  endpoints?: number;
+  findings?: number;
+}
+
+interface Volume {
+  files: number;
+  bytes: number;
+  lines: number;
+  failures: number;
+}
+
+function parseOnly(root: string): Volume {
+  const workspace = discoverWorkspace(root);
+  const volume: Volume = { files: 0, bytes: 0, lines: 0, failures: 0 };
+  for (const file of workspace.files) {
+    const text = readFileSync(file.absPath, "utf8");
+    const outcome = parseSource(file.path, text);
+    volume.files += 1;
+    volume.bytes += file.size;
+    volume.lines += outcome.lineStarts.length;
+    if (isParseFailure(outcome)) volume.failures += 1;
+    // Reading the getter builds the AST, as the review's extraction will.
+    else void outcome.program;
+  }
+  return volume;
+}
+
+type ReviewVolume = Volume & { endpoints: number; findings: number };
+type Pass = (root: string) => Volume | Promise<ReviewVolume>;
+
+/** Loaded only for the review pass, so the parse pass's peak RSS does not include the rules. */
+async function loadFullReview(): Promise<Pass> {
+  const { review } = await import("../src/index.ts");
+  return async (root) => {
+    const { model, findings } = await review(root);
+    const { coverage } = model;
+    return {
+      files: coverage.filesParsed,
+      bytes: coverage.bytesParsed,
+      lines: coverage.linesParsed,
+      failures: coverage.skipped.length,
+      endpoints: model.endpoints.length,
+      findings: findings.length,
+    };
+  };
+}
+
+/** Module loading is left out of the time (both passes), Node startup too: see docs/benchmarks.md. */
+export async function measure(mode: MeasureMode, root: string): Promise<Measurement> {
+  const pass: Pass = mode === "parse" ? parseOnly : await loadFullReview();
+  const started = performance.now();
+  const volume = await pass(root);
+  const wallMs = performance.now() - started;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  return { mode, wallMs: Math.round(wallMs), peakRssMb: Math.round(peakRssMb), ...volume };
+}
+
+function isMode(value: string | undefined): value is MeasureMode {
+  return MEASURE_MODES.includes(value as MeasureMode);
+}
+
+async function main(): Promise<void> {
+  const [mode, root] = process.argv.slice(2);
+  if (!isMode(mode) || !root) {
+    console.error(`usage: measure-one.ts <${MEASURE_MODES.join("|")}> <project folder>`);
+    process.exitCode = 2;
+    return;
+  }
+  const result = await measure(mode, root);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: unknown) => {
+  // One line, no stack: run.ts shows it in the table's place.
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

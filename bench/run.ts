@@ -1,0 +1,221 @@
+// The performance benchmark: for each corpus project, a parse-only pass (discover + parse + build
+// the AST) and the full review, each in its own child process (bench/measure-one.ts) so wall
+// time and peak RSS belong to that pass alone. Prints a Markdown table and writes it to
+// bench/out/latest.md. Target (from the issue): review within 2x the parse-only pass, peak RSS
+// under 1 GB.
+//
+//   npm run bench                              # ghost, parse-server; 3 runs each, median time
+//   npm run bench -- --runs 5 --extra          # more runs; also the optional projects
+//   npm run bench -- --only parse-server
+//   npm run bench -- --node /path/to/node22    # measure under another Node binary
+//   npm run bench -- --path ../my-api           # any folder(s) instead of the corpus
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { fetchCorpus, projectPath, type CorpusProject } from "./fetch-corpus.ts";
+import type { Measurement, MeasureMode } from "./measure-one.ts";
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = resolve(BENCH_DIR, "..");
+const OUT_FILE = join(BENCH_DIR, "out", "latest.md");
+const MEASURE_SCRIPT = relative(REPO_ROOT, join(BENCH_DIR, "measure-one.ts"));
+const CHILD_TIMEOUT_MS = 20 * 60 * 1000;
+
+const TARGET_RATIO = 2;
+const TARGET_RSS_MB = 1024;
+
+interface BenchOptions {
+  runs: number;
+  includeOptional: boolean;
+  only?: string;
+  node: string;
+  /** Folders to measure instead of the corpus. */
+  paths: string[];
+}
+
+/** What a table row is about: a corpus project or a folder given with --path. */
+interface Target {
+  label: string;
+  folder: string;
+}
+
+/** A mode's result over several runs: median wall time, highest peak RSS; or why it failed. */
+type ModeResult = { ok: true; wallMs: number; peakRssMb: number; last: Measurement } | { ok: false; error: string };
+
+interface ProjectResult {
+  target: Target;
+  parse: ModeResult;
+  review: ModeResult;
+}
+
+function readOptions(): BenchOptions {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: "string", default: "3" },
+      extra: { type: "boolean", default: false },
+      only: { type: "string" },
+      node: { type: "string", default: process.execPath },
+      path: { type: "string", multiple: true, default: [] },
+    },
+  });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got "${values.runs}"`);
+  return { runs, includeOptional: values.extra, only: values.only, node: values.node, paths: values.path };
+}
+
+function measureOnce(node: string, mode: MeasureMode, folder: string): Promise<Measurement> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(node, ["--import", "tsx", MEASURE_SCRIPT, mode, folder], {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: CHILD_TIMEOUT_MS,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      const lastLine = stdout.trim().split("\n").pop() ?? "";
+      if (code === 0 && lastLine.startsWith("{")) {
+        resolvePromise(JSON.parse(lastLine) as Measurement);
+        return;
+      }
+      const reason = stderr.trim().split("\n").pop() || (signal ? `killed by ${signal}` : `exit code ${code}`);
+      reject(new Error(reason));
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function measureMode(options: BenchOptions, mode: MeasureMode, folder: string): Promise<ModeResult> {
+  const runs: Measurement[] = [];
+  try {
+    for (let run = 0; run < options.runs; run += 1) runs.push(await measureOnce(options.node, mode, folder));
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  return {
+    ok: true,
+    wallMs: median(runs.map((run) => run.wallMs)),
+    peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
+    last: runs[runs.length - 1],
+  };
+}
+
+async function benchTarget(options: BenchOptions, target: Target): Promise<ProjectResult> {
+  process.stderr.write(`bench: ${target.label} parse-only ×${options.runs} …\n`);
+  const parse = await measureMode(options, "parse", target.folder);
+  process.stderr.write(`bench: ${target.label} review ×${options.runs} …\n`);
+  const review = await measureMode(options, "review", target.folder);
+  return { target, parse, review };
+}
+
+async function selectTargets(options: BenchOptions): Promise<Target[]> {
+  if (options.paths.length > 0) {
+    return options.paths.map((path) => ({ label: basename(resolve(path)), folder: resolve(path) }));
+  }
+  const fetched = await fetchCorpus({ includeOptional: options.includeOptional });
+  const projects = options.only ? fetched.filter((project) => project.dir === options.only) : fetched;
+  if (projects.length === 0) {
+    throw new Error(`no corpus project named "${options.only}" (have: ${fetched.map((project) => project.dir).join(", ")})`);
+  }
+  return projects.map((project: CorpusProject) => ({ label: project.spec, folder: projectPath(project) }));
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+function cell(result: ModeResult, pick: (ok: Extract<ModeResult, { ok: true }>) => string): string {
+  return result.ok ? pick(result) : "failed";
+}
+
+function row({ target, parse, review }: ProjectResult): string {
+  const volume = parse.ok ? parse.last : undefined;
+  const ratio = parse.ok && review.ok && parse.wallMs > 0 ? review.wallMs / parse.wallMs : undefined;
+  const met =
+    ratio === undefined || !review.ok ? "—" : ratio <= TARGET_RATIO && review.peakRssMb < TARGET_RSS_MB ? "yes" : "no";
+  return [
+    target.label,
+    volume ? String(volume.files) : "—",
+    volume ? (volume.lines / 1000).toFixed(1) : "—",
+    volume ? (volume.bytes / 1024 / 1024).toFixed(1) : "—",
+    cell(parse, (r) => seconds(r.wallMs)),
+    cell(review, (r) => seconds(r.wallMs)),
+    ratio === undefined ? "—" : `${ratio.toFixed(2)}×`,
+    cell(parse, (r) => String(r.peakRssMb)),
+    cell(review, (r) => String(r.peakRssMb)),
+    cell(review, (r) => String(r.last.endpoints ?? "—")),
+    cell(review, (r) => String(r.last.findings ?? "—")),
+    met,
+  ].join(" | ");
+}
+
+function failureNotes(results: ProjectResult[]): string[] {
+  const notes: string[] = [];
+  for (const { target, parse, review } of results) {
+    if (!parse.ok) notes.push(`- ${target.label} parse-only failed: ${parse.error}`);
+    if (!review.ok) notes.push(`- ${target.label} review failed: ${review.error}`);
+  }
+  return notes;
+}
+
+async function nodeVersionOf(node: string): Promise<string> {
+  if (node === process.execPath) return process.version;
+  return new Promise((resolvePromise) => {
+    const child = spawn(node, ["--version"], { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("close", () => resolvePromise(out.trim() || "unknown"));
+    child.on("error", () => resolvePromise("unknown"));
+  });
+}
+
+async function renderReport(options: BenchOptions, results: ProjectResult[]): Promise<string> {
+  const cpuList = cpus();
+  const header = [
+    "project | files | kLOC | MB | parse-only s | review s | review/parse | parse peak RSS MB | review peak RSS MB | endpoints | findings | target met",
+    "---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:",
+  ];
+  const notes = failureNotes(results);
+  return [
+    "# bka benchmark",
+    "",
+    `- date: ${new Date().toISOString().slice(0, 10)}`,
+    `- node: ${await nodeVersionOf(options.node)}`,
+    `- cpu: ${cpuList[0]?.model.trim() ?? "unknown"} (${cpuList.length} logical cores)`,
+    `- runs per figure: ${options.runs} (time: median; RSS: highest)`,
+    `- target: review ≤ ${TARGET_RATIO}× parse-only, peak RSS < ${TARGET_RSS_MB} MB`,
+    "",
+    ...header,
+    ...results.map(row),
+    ...(notes.length > 0 ? ["", "Failures:", ...notes] : []),
+    "",
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const targets = await selectTargets(options);
+  const results: ProjectResult[] = [];
+  for (const target of targets) results.push(await benchTarget(options, target));
+
+  const report = await renderReport(options, results);
+  mkdirSync(dirname(OUT_FILE), { recursive: true });
+  writeFileSync(OUT_FILE, report);
+  process.stdout.write(report);
+  process.stderr.write(`bench: written to ${relative(process.cwd(), OUT_FILE)}\n`);
+  if (results.some((result) => !result.parse.ok || !result.review.ok)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ALL_RULES } from "../../src/rules/index.ts";
 import { AREAS, SEVERITIES } from "../../src/model/finding.ts";
@@ -9,16 +9,16 @@ import { renderRuleDocs, RULE_DOCS_PATH } from "../../scripts/gen-rule-docs.ts";
 const RULES_DIR = fileURLToPath(new URL("../../src/rules/", import.meta.url));
 
 describe("rule registry", () => {
-  test("holds the six rules, sorted by id, each id unique", () => {
+  test("holds every rule file under src/rules/<area>/, sorted by id, each id unique", () => {
     const ids = ALL_RULES.map((r) => r.meta.id);
-    assert.deepEqual(ids, [
-      "api/unvalidated-body",
-      "api/write-without-auth",
-      "observability/no-request-logging",
-      "reliability/outbound-without-timeout",
-      "security/hardcoded-secret",
-      "security/sql-injection",
-    ]);
+    const files = readdirSync(RULES_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => readdirSync(`${RULES_DIR}${d.name}`).filter((f) => f.endsWith(".ts")).map((f) => `${d.name}/${f.replace(/\.ts$/, "")}`))
+      .sort();
+    assert.deepEqual(ids, files);
+    for (const first of ["api/unvalidated-body", "api/write-without-auth", "observability/no-request-logging", "reliability/outbound-without-timeout", "security/hardcoded-secret", "security/sql-injection"]) {
+      assert.ok(ids.includes(first), first);
+    }
     assert.deepEqual(ids, [...ids].sort());
     assert.equal(new Set(ids).size, ids.length);
   });

@@ -7,6 +7,7 @@ import type { ReviewOptions, ReviewResult } from "../index.ts";
 import { BANDS, type Band, type Finding } from "../model/finding.ts";
 import { BadInputError } from "../ingest/workspace/types.ts";
 import { bandRank, packageVersion } from "../emit/common.ts";
+import { toHtml } from "../emit/html.ts";
 import { toJson } from "../emit/json.ts";
 import { toMarkdown } from "../emit/markdown.ts";
 import { toOpenApiYaml } from "../emit/openapi.ts";
@@ -15,6 +16,8 @@ import { shouldUseColor, toTerminal } from "../emit/terminal.ts";
 import { writeOutputs } from "../emit/index.ts";
 import { EXIT } from "./exit-codes.ts";
 import { createProgress } from "./progress.ts";
+import { addCheckCommand } from "./check.ts";
+import { addInitCommand } from "./init.ts";
 
 export interface Output {
   write(text: string): unknown;
@@ -30,7 +33,7 @@ export interface CliIo {
   reviewImpl: ReviewFn;
 }
 
-export const FORMATS = ["text", "json", "md", "sarif"] as const;
+export const FORMATS = ["text", "json", "md", "sarif", "html"] as const;
 type Format = (typeof FORMATS)[number];
 
 interface ReviewCommandOptions {
@@ -38,6 +41,7 @@ interface ReviewCommandOptions {
   out?: string;
   failOn?: Band;
   progress: boolean;
+  verify: boolean;
 }
 
 /** Runs bka with `argv` (the arguments after the program name) and returns the exit code. */
@@ -93,11 +97,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description("review a project and report findings by confidence band")
     .argument("[path]", "folder to review", ".")
     .addOption(new Option("--format <format>", "what to print on stdout").choices(FORMATS).default("text"))
-    .option("--out <dir>", "write report.md, model.json, findings.sarif and openapi.yaml to this folder")
+    .option("--out <dir>", "write report.md, report.html, model.json, findings.sarif, openapi.yaml, er.mmd, architecture.mmd and schema.sql to this folder")
     .addOption(
       new Option("--fail-on <band>", "exit 1 when a finding is in this band or a more certain one (act > decide > ask)").choices(BANDS),
     )
     .option("--no-progress", "do not draw a progress bar")
+    .option("--no-verify", "do not measure claims on the embedded PostgreSQL (faster; migration findings then say what is expected, not measured)")
     .action(async (path: string, options: ReviewCommandOptions) => {
       setExitCode(await reviewCommand(path, options, io));
     });
@@ -108,16 +113,36 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument("[path]", "folder to read", ".")
     .option("--no-progress", "do not draw a progress bar")
     .action(async (path: string, options: { progress: boolean }) => {
-      const { model } = await reviewWithProgress(path, options.progress, io);
+      // The spec needs no measured findings: no embedded database is started.
+      const { model } = await reviewWithProgress(path, options.progress, io, false);
       io.stdout.write(toOpenApiYaml(model));
       setExitCode(EXIT.ok);
     });
 
+  addCheckCommand(program, { ...io, review: (path, progress) => reviewWithProgress(path, progress, io) }, setExitCode);
+
+  program
+    .command("mcp")
+    .description("serve bka's tools to AI assistants over stdio (Model Context Protocol)")
+    .option("--root <dir>", "a folder the tools may read (repeatable; default: the current folder)", collect, [])
+    .action(async (options: { root: string[] }) => {
+      // Loaded on demand: the MCP SDK is only needed by this command.
+      const { serveStdio } = await import("../mcp/server.ts");
+      await serveStdio(options.root.length ? options.root : [process.cwd()]);
+      setExitCode(EXIT.ok);
+    });
+
+  addInitCommand(program, io, setExitCode);
+
   return program;
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 async function reviewCommand(path: string, options: ReviewCommandOptions, io: CliIo): Promise<number> {
-  const { model, findings } = await reviewWithProgress(path, options.progress, io);
+  const { model, findings } = await reviewWithProgress(path, options.progress, io, options.verify);
   if (options.out) {
     const written = writeOutputs(options.out, model, findings);
     // Keep stdout pure for machine formats; the note goes to stderr then.
@@ -128,12 +153,12 @@ async function reviewCommand(path: string, options: ReviewCommandOptions, io: Cl
   return options.failOn && failOnReached(findings, options.failOn) ? EXIT.failOnReached : EXIT.ok;
 }
 
-async function reviewWithProgress(path: string, progressWanted: boolean, io: CliIo): Promise<ReviewResult> {
+async function reviewWithProgress(path: string, progressWanted: boolean, io: CliIo, verify = true): Promise<ReviewResult> {
   // Checked here as well as in ingest so the message names the path exactly as the user typed it.
   if (!existsSync(path)) throw new BadInputError(`no such file or directory: ${path}`, path);
   const progress = createProgress({ stream: io.stderr as NodeJS.WritableStream & Output, enabled: progressWanted });
   try {
-    return await io.reviewImpl(path, { onProgress: progress.onProgress });
+    return await io.reviewImpl(path, { onProgress: progress.onProgress, ...(verify ? {} : { verify: false }) });
   } finally {
     progress.stop();
   }
@@ -147,6 +172,8 @@ function render(format: Format, model: ReviewResult["model"], findings: Finding[
       return toMarkdown(model, findings);
     case "sarif":
       return toSarifText(findings, model, packageVersion());
+    case "html":
+      return toHtml(model, findings);
     case "text":
       return toTerminal(model, findings, { color: shouldUseColor(io.stdout, io.env), hint });
   }

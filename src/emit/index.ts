@@ -6,18 +6,33 @@ import type { ArchitectureModel } from "../model/types.ts";
 import type { Finding } from "../model/finding.ts";
 import { BadInputError } from "../ingest/workspace/types.ts";
 import { packageVersion } from "./common.ts";
+import { toHtml } from "./html.ts";
 import { toJson } from "./json.ts";
 import { toMarkdown } from "./markdown.ts";
+import { toArchitectureMermaid, toErMermaid } from "./mermaid.ts";
 import { toOpenApiYaml } from "./openapi.ts";
 import { toSarifText } from "./sarif.ts";
+import { toSchemaSql } from "./sql.ts";
 
+export { toHtml } from "./html.ts";
 export { toJson } from "./json.ts";
 export { toMarkdown } from "./markdown.ts";
+export { toArchitectureMermaid, toErMermaid } from "./mermaid.ts";
 export { toOpenApi, toOpenApiYaml } from "./openapi.ts";
 export { toSarif, toSarifText } from "./sarif.ts";
+export { toSchemaSql } from "./sql.ts";
 export { shouldUseColor, toTerminal } from "./terminal.ts";
 
-export const OUTPUT_FILES = ["report.md", "model.json", "findings.sarif", "openapi.yaml"] as const;
+export const OUTPUT_FILES = [
+  "report.md",
+  "model.json",
+  "findings.sarif",
+  "openapi.yaml",
+  "report.html",
+  "er.mmd",
+  "architecture.mmd",
+  "schema.sql",
+] as const;
 export type OutputFile = (typeof OUTPUT_FILES)[number];
 
 export interface WriteOptions {
@@ -37,6 +52,10 @@ export function writeOutputs(
     "model.json": () => toJson(model, findings),
     "findings.sarif": () => toSarifText(findings, model, options.toolVersion ?? packageVersion()),
     "openapi.yaml": () => toOpenApiYaml(model),
+    "report.html": () => toHtml(model, findings, { toolVersion: options.toolVersion }),
+    "er.mmd": () => toErMermaid(model),
+    "architecture.mmd": () => toArchitectureMermaid(model),
+    "schema.sql": () => toSchemaSql(model),
   };
   prepareDirectory(dir);
   for (const name of OUTPUT_FILES) {

@@ -99,7 +99,7 @@ function endpointInventory(model: ArchitectureModel): string {
   return [heading, "", tableRow(header), `|${header.map(() => "---").join("|")}|`, ...rows].join("\n");
 }
 
-function sortEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {
+export function sortEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {
   return [...endpoints].sort(
     (a, b) =>
       compareText(a.path, b.path) ||
@@ -204,7 +204,7 @@ function renderEvidence(evidence: Evidence): string {
  * Reasons that cost bka understanding come first: those are the ones worth a look. A Record,
  * so a new reason in the model fails to compile here until it is given a place.
  */
-const SKIP_REASON_RANK: Record<Skipped["reason"], number> = {
+export const SKIP_REASON_RANK: Record<Skipped["reason"], number> = {
   "syntax-error": 0, "analysis-error": 1, unreadable: 2, "too-large": 3, "symlink-loop": 4, minified: 5,
   binary: 6, "not-source": 7, "build-output": 8, coverage: 9, ignored: 10, node_modules: 11,
 };

@@ -12,6 +12,9 @@
 // - OpenAPI forbids two templated paths that differ only in parameter names
 //   ("/users/{id}" and "/users/{userId}"); such paths are merged under the first spelling and
 //   parameters are renamed by position.
+// - GraphQL operations all travel as POST to one path: each server path is one operation with
+//   the GraphQL request body, its operations listed in `x-bka-graphql-operations`; its security
+//   is required only when every operation requires auth, optional when some do.
 import { STATUS_CODES } from "node:http";
 import { stringify } from "yaml";
 import type { ArchitectureModel, Endpoint, HttpMethod, JsonSchema } from "../model/types.ts";
@@ -39,6 +42,8 @@ interface Placement {
   /** The endpoint's path with "{?}" made into named parameters. */
   ownPath: string;
   alsoIn: string[];
+  /** For a GraphQL endpoint: the operations it carries ("Query.articles"), sorted. */
+  graphqlOperations?: string[];
 }
 
 export function toOpenApi(model: ArchitectureModel): Json {
@@ -95,10 +100,10 @@ function usedTags(model: ArchitectureModel): Json[] {
 /** Decides which endpoint owns each (path, method) slot, deterministically. */
 function placeOperations(model: ArchitectureModel): Map<string, Map<OpenApiMethod, Placement>> {
   const serviceOrder = model.services.map((s) => s.id).sort(compareText);
-  const candidates = model.endpoints.flatMap((endpoint) => {
+  const candidates = httpEndpoints(model.endpoints).flatMap(({ endpoint, graphqlOperations }) => {
     const ownPath = nameUnresolvedParts(endpoint.path);
     const methods = endpoint.method === "ALL" ? ALL_EXPANDS_TO : [toOpenApiMethod(endpoint.method)];
-    return methods.map((method) => ({ endpoint, method, viaAll: endpoint.method === "ALL", ownPath, alsoIn: [] as string[] }));
+    return methods.map((method) => ({ endpoint, method, viaAll: endpoint.method === "ALL", ownPath, alsoIn: [] as string[], ...(graphqlOperations ? { graphqlOperations } : {}) }));
   });
   // Explicit methods before "ALL", then service order, then path text: the first claim wins.
   candidates.sort(
@@ -127,6 +132,57 @@ function placeOperations(model: ArchitectureModel): Map<string, Map<OpenApiMetho
     }
   }
   return placements;
+}
+
+/** The GraphQL over HTTP request (graphql-over-http spec, POST with a JSON body). */
+const GRAPHQL_REQUEST: JsonSchema = {
+  type: "object",
+  required: ["query"],
+  properties: {
+    query: { type: "string", description: "The GraphQL document" },
+    operationName: { type: "string" },
+    variables: { type: "object", additionalProperties: true },
+  },
+};
+
+/**
+ * REST endpoints as they are; GraphQL operations grouped into one endpoint per service and
+ * path (they are not separate HTTP routes), located where the first operation is declared.
+ */
+function httpEndpoints(endpoints: readonly Endpoint[]): { endpoint: Endpoint; graphqlOperations?: string[] }[] {
+  const groups = new Map<string, Endpoint[]>();
+  const rest: { endpoint: Endpoint }[] = [];
+  for (const endpoint of endpoints) {
+    if (endpoint.framework !== "graphql") {
+      rest.push({ endpoint });
+      continue;
+    }
+    const key = `${endpoint.serviceId}\0${endpoint.method}\0${endpoint.path}`;
+    groups.set(key, [...(groups.get(key) ?? []), endpoint]);
+  }
+  const grouped = [...groups.values()].map((operations) => {
+    const sorted = [...operations].sort((a, b) => compareText(a.operationName ?? "", b.operationName ?? ""));
+    const { handlerId: _handler, operationName: _operation, ...first } = sorted[0];
+    const endpoint: Endpoint = {
+      ...first,
+      id: `${first.serviceId} ${first.method} ${first.path}`,
+      auth: combinedAuth(sorted),
+      request: { body: GRAPHQL_REQUEST },
+      responses: {},
+      pathResolved: sorted.every((e) => e.pathResolved),
+    };
+    return { endpoint, graphqlOperations: sorted.map((e) => e.operationName ?? e.id) };
+  });
+  return [...rest, ...grouped];
+}
+
+/** Required when every operation requires auth, none when none does, optional in between. */
+function combinedAuth(operations: readonly Endpoint[]): Endpoint["auth"] {
+  const states = new Set(operations.map((e) => e.auth.state));
+  const mechanisms = [...new Set(operations.flatMap((e) => e.auth.mechanisms))].sort(compareText);
+  if (states.size === 1 && (states.has("required") || states.has("none"))) return { state: operations[0].auth.state, mechanisms };
+  if (states.has("unknown") && !states.has("required") && !states.has("optional")) return { state: "unknown", mechanisms };
+  return { state: "optional", mechanisms };
 }
 
 function toOpenApiMethod(method: Exclude<HttpMethod, "ALL">): OpenApiMethod {
@@ -161,6 +217,7 @@ function operationFor(
   const operation: Json = { tags: [endpoint.serviceId] };
   const handlerName = model.handlers.find((h) => h.id === endpoint.handlerId)?.name;
   if (handlerName && handlerName !== "(anonymous)") operation.summary = handlerName;
+  if (placement.graphqlOperations) operation.summary = "GraphQL endpoint";
   operation.operationId = operationId;
 
   const parameters = [
@@ -179,6 +236,11 @@ function operationFor(
     operation.security = schemes.map((s) => ({ [s]: [] }));
   } else if (endpoint.auth.state === "none") {
     operation.security = [];
+  } else if (placement.graphqlOperations && endpoint.auth.state === "optional") {
+    // Some operations require a credential and others do not: both ways of calling are valid.
+    const schemes = schemesFor(endpoint.auth.mechanisms);
+    schemes.forEach((s) => usedSchemes.add(s));
+    operation.security = [...schemes.map((s) => ({ [s]: [] })), {}];
   } else {
     operation["x-bka-auth"] = "unknown";
   }
@@ -187,6 +249,7 @@ function operationFor(
   if (placement.viaAll) operation["x-bka-method"] = "ALL";
   if (!endpoint.pathResolved) operation["x-bka-path-resolved"] = false;
   if (placement.alsoIn.length > 0) operation["x-bka-also-in"] = placement.alsoIn;
+  if (placement.graphqlOperations) operation["x-bka-graphql-operations"] = placement.graphqlOperations;
   return operation;
 }
 

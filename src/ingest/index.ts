@@ -6,6 +6,9 @@ import { FileAnalyzer, type Extractor } from "./js/analyzer.ts";
 import type { FileFacts } from "./js/facts.ts";
 import { isParseFailure, parseSource } from "./js/parse.ts";
 import { authSignals } from "./code/auth-signals.ts";
+import { CODE_EXTRACTORS } from "./code/index.ts";
+import { graphqlFacts } from "./code/graphql.ts";
+import { schemaEnums } from "./schemas/enums.ts";
 import { discoverWorkspace } from "./workspace/discover.ts";
 import { createResolver } from "./workspace/resolver.ts";
 import { BadInputError, type ModuleResolver, type SourceFile, type Workspace } from "./workspace/types.ts";
@@ -23,7 +26,7 @@ export interface IngestResult {
   root: string;
 }
 
-export const EXTRACTORS: readonly Extractor[] = [authSignals];
+export const EXTRACTORS: readonly Extractor[] = [authSignals, graphqlFacts, schemaEnums, ...CODE_EXTRACTORS];
 
 export async function ingest(path: string, options: IngestOptions = {}): Promise<IngestResult> {
   const workspace = discoverWorkspace(path);

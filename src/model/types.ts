@@ -160,21 +160,85 @@ export interface OutboundCall {
 
 export interface Column {
   name: string;
+  /** Canonical PostgreSQL type: "integer", "serial", "varchar(255)", "numeric(10,2)", "timestamptz"; Mongoose: "string", "objectId"... */
   type: string;
   nullable: boolean;
+  /** Canonical default expression: "now()", "'pending'", "0", "gen_random_uuid()". */
   default?: string;
+  /** Where the column is declared (its latest definition). */
+  location?: SourceLocation;
 }
 
 export interface Entity {
   name: string;
   columns: Column[];
   primaryKey: string[];
-  foreignKeys: { columns: string[]; references: { entity: string; columns: string[] }; onDelete?: string }[];
+  /** `onDelete` in upper case ("CASCADE", "SET NULL", "RESTRICT"); absent for NO ACTION. */
+  foreignKeys: { columns: string[]; references: { entity: string; columns: string[] }; onDelete?: string; location?: SourceLocation }[];
+  /** Uniqueness constraints (UNIQUE, Prisma @unique, ORM `unique: true`); unique indexes are in `indexes`. */
   uniques: string[][];
   checks: string[];
-  indexes: { name?: string; columns: string[]; unique: boolean }[];
+  /** Declared indexes (CREATE INDEX, @@index, @Index, index()); an expression is listed as "(expression text)"; `where` is a partial index's predicate. */
+  indexes: { name?: string; columns: string[]; unique: boolean; where?: string; location?: SourceLocation }[];
   location: SourceLocation;
   source: "sql" | "prisma" | "typeorm" | "drizzle" | "sequelize" | "mongoose" | "knex";
+}
+
+/** A schema-change file, in the order its migration tool applies it. */
+export interface Migration {
+  file: string;
+  /** "flyway", "golang-migrate", "prisma", "dbmate", "plain" ... */
+  tool: string;
+  statements: MigrationStatement[];
+}
+
+export interface MigrationStatement {
+  location: SourceLocation;
+  /** The statement as written, without its trailing semicolon. */
+  sql: string;
+  /** What it changes; an ALTER TABLE lists one action per sub-command. */
+  actions: MigrationAction[];
+  /** Measured on an embedded PostgreSQL: run in BEGIN … ROLLBACK after the earlier migrations. */
+  measured?: LockMeasurement;
+}
+
+export type MigrationActionKind =
+  | "create-table" | "drop-table" | "rename-table" | "create-index" | "drop-index" | "add-column" | "drop-column"
+  | "rename-column" | "alter-column-type" | "set-not-null" | "drop-not-null" | "set-default" | "drop-default"
+  | "add-constraint" | "validate-constraint" | "drop-constraint" | "data-change" | "set-lock-timeout" | "transaction" | "other";
+
+export interface MigrationAction {
+  kind: MigrationActionKind;
+  table?: string;
+  column?: string;
+  /** The table was created by an earlier migration file (or outside the migrations): it may hold data. */
+  existingTable: boolean;
+  /** rename-*: the new name. */
+  newName?: string;
+  /** add-column / alter-column-type: the declared type; `previousType` is the type before the change. */
+  type?: string;
+  previousType?: string;
+  default?: string;
+  notNull?: boolean;
+  columns?: string[];
+  unique?: boolean;
+  concurrently?: boolean;
+  constraint?: "foreign-key" | "check" | "unique" | "primary-key" | "exclusion";
+  notValid?: boolean;
+  /** data-change: "update" | "delete" | "insert". */
+  statement?: string;
+  /** drop-column / rename-column: places in the project's code whose SQL text still names the column. */
+  referencedBy?: SourceLocation[];
+}
+
+export interface LockMeasurement {
+  engine: string; // "PGlite 0.5.16 (PostgreSQL 18.6)"
+  /** The strongest lock the statement took on each table it touched, sorted by table. */
+  locks: { table: string; mode: string }[];
+  /** Tables whose storage file changed: rewritten in full while locked. */
+  rewritten: string[];
+  /** Why the statement could not be measured (it failed on the engine). */
+  error?: string;
 }
 
 export type SecurityControlKind =
@@ -251,6 +315,44 @@ export interface RunCoverage {
   warnings: string[];
 }
 
+/** A configured limit on query depth or complexity, where it is configured. */
+export interface GraphqlLimit {
+  library: string; // "graphql-depth-limit", "graphql-query-complexity", "mercurius", ...
+  location: SourceLocation;
+  max?: number;
+}
+
+/** A GraphQL server as configured; its operations are Endpoints with framework "graphql". */
+export interface GraphqlServer {
+  serviceId: string;
+  library: string; // "@apollo/server", "graphql-yoga", "mercurius", "@nestjs/graphql"
+  path: string;
+  location: SourceLocation;
+  /** Operation names it serves ("Query.articles"), sorted. */
+  operations: string[];
+  depthLimit?: GraphqlLimit;
+  complexityLimit?: GraphqlLimit;
+  /** "not-in-production": the library default or a NODE_ENV check turns it off in production. */
+  introspection: { state: "always" | "not-in-production" | "never" | "unknown"; reason: string; location: SourceLocation };
+}
+
+/** A resolver of a field on an object type (not a root operation), with what it does per call. */
+export interface GraphqlFieldResolver {
+  field: string; // "Article.author"
+  location: SourceLocation; // the resolver function
+  /** Fields returning a list of the parent type ("Query.articles"): the resolver runs once per item. */
+  listParents: { field: string; location?: SourceLocation }[];
+  /** Data accesses it makes per call (ORM lookups, SQL); `via` is its own call that leads there. */
+  dataAccesses: { location: SourceLocation; call: string; via?: SourceLocation }[];
+  /** Loads through a DataLoader (`loaders.user.load(id)`), which batches per-item calls. */
+  batched: boolean;
+}
+
+export interface GraphqlInfo {
+  servers: GraphqlServer[];
+  fieldResolvers: GraphqlFieldResolver[];
+}
+
 export interface ArchitectureModel {
   schemaVersion: 1;
   /** Name of the reviewed root folder (not its absolute path, for determinism). */
@@ -267,4 +369,8 @@ export interface ArchitectureModel {
   /** Named request/response schemas (OpenAPI components.schemas). */
   schemas: Record<string, JsonSchema>;
   coverage: RunCoverage;
+  /** GraphQL servers and field resolvers, when the project has any. */
+  graphql?: GraphqlInfo;
+  /** SQL migration files in apply order, when the project has any. */
+  migrations?: Migration[];
 }

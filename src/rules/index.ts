@@ -1,13 +1,53 @@
 // The registry of rules, sorted by id. Each rule lives in its own file under src/rules/<area>/.
 import type { Rule } from "./types.ts";
+import { rule as graphqlIntrospectionInProduction } from "./api/graphql-introspection-in-production.ts";
+import { rule as graphqlNoDepthLimit } from "./api/graphql-no-depth-limit.ts";
 import { rule as unvalidatedBody } from "./api/unvalidated-body.ts";
 import { rule as writeWithoutAuth } from "./api/write-without-auth.ts";
+import { rule as backfillInMigration } from "./database/backfill-in-migration.ts";
+import { rule as columnTypeChangeRewrite } from "./database/column-type-change-rewrite.ts";
+import { rule as constraintWithoutNotValid } from "./database/constraint-without-not-valid.ts";
+import { rule as duplicateIndex } from "./database/duplicate-index.ts";
+import { rule as fkWithoutIndex } from "./database/fk-without-index.ts";
+import { rule as missingPrimaryKey } from "./database/missing-primary-key.ts";
+import { rule as moneyAsFloat } from "./database/money-as-float.ts";
+import { rule as noLockTimeout } from "./database/no-lock-timeout.ts";
+import { rule as noUpdatedAt } from "./database/no-updated-at.ts";
+import { rule as nonConcurrentIndex } from "./database/non-concurrent-index.ts";
+import { rule as nullableUnique } from "./database/nullable-unique.ts";
+import { rule as redundantIndex } from "./database/redundant-index.ts";
+import { rule as renameOrDropColumn } from "./database/rename-or-drop-column.ts";
+import { rule as setNotNull } from "./database/set-not-null.ts";
+import { rule as timestampWithoutTimeZone } from "./database/timestamp-without-time-zone.ts";
+import { rule as varcharLimitWithoutReason } from "./database/varchar-limit-without-reason.ts";
+import { rule as volatileDefault } from "./database/volatile-default.ts";
+import { rule as graphqlResolverNPlusOne } from "./performance/graphql-resolver-n-plus-one.ts";
 import { rule as noRequestLogging } from "./observability/no-request-logging.ts";
 import { rule as outboundWithoutTimeout } from "./reliability/outbound-without-timeout.ts";
 import { rule as hardcodedSecret } from "./security/hardcoded-secret.ts";
 import { rule as sqlInjection } from "./security/sql-injection.ts";
 
 export const ALL_RULES: readonly Rule[] = [
+  graphqlIntrospectionInProduction,
+  graphqlNoDepthLimit,
+  backfillInMigration,
+  columnTypeChangeRewrite,
+  constraintWithoutNotValid,
+  duplicateIndex,
+  fkWithoutIndex,
+  missingPrimaryKey,
+  moneyAsFloat,
+  noLockTimeout,
+  noUpdatedAt,
+  nonConcurrentIndex,
+  nullableUnique,
+  redundantIndex,
+  renameOrDropColumn,
+  setNotNull,
+  timestampWithoutTimeZone,
+  varcharLimitWithoutReason,
+  volatileDefault,
+  graphqlResolverNPlusOne,
   unvalidatedBody,
   writeWithoutAuth,
   noRequestLogging,

@@ -51,6 +51,7 @@ export function uniqueLocations(locations: SourceLocation[]): SourceLocation[] {
 const ASVS_CHAPTERS: Record<number, string> = {
   1: "0x10-V1-Encoding-and-Sanitization",
   2: "0x11-V2-Validation-and-Business-Logic",
+  4: "0x13-V4-API-and-Web-Service",
   8: "0x17-V8-Authorization",
   13: "0x22-V13-Configuration",
   15: "0x24-V15-Secure-Coding-and-Architecture",

@@ -27,9 +27,11 @@ test("check fails on the flawed example, passes after --write-baseline, and fail
   const first = await bka("check", shop, "--no-progress");
   assert.equal(first.code, EXIT.failOnReached, first.stderr);
   assert.match(first.stdout, /^bka check · express-shop\nPolicy: default \(no bka.config.yaml or bka.config.json\)\n/);
-  assert.match(first.stdout, /\nsecurity\n  \[FAIL\] no new finding in the act band \(failOn\) — 1 found, 0 allowed\n/);
+  assert.match(first.stdout, /\nsecurity\n  \[FAIL\] no new finding in the act band \(failOn\) — 3 found, 0 allowed\n/);
   assert.ok(first.stdout.includes(`         ${UNPROTECTED_DELETE}`), first.stdout);
-  assert.match(first.stdout, /Policy failed: 1 check failed\.\n$/);
+  assert.ok(first.stdout.includes("         src/routes/products.routes.ts:42  security/sql-injection  act"), first.stdout);
+  assert.match(first.stdout, /\nreliability\n  \[FAIL\] no new finding in the act band \(failOn\) — 1 found, 0 allowed\n\s+src\/services\/payments\.ts:10  reliability\/outbound-without-timeout  act/);
+  assert.match(first.stdout, /Policy failed: 2 checks failed\.\n$/);
   // The checklist covers the five areas, in order.
   assert.deepEqual([...first.stdout.matchAll(/^(\w+)$/gm)].map((m) => m[1]), ["security", "reliability", "performance", "scalability", "evidence"]);
 
@@ -106,7 +108,7 @@ test("--format json prints the checklist as data", async () => {
   assert.equal(failOn.status, "fail");
   assert.deepEqual(
     failOn.findings.map((f: { ruleId: string; location: { file: string; line: number } }) => `${f.ruleId} ${f.location.file}:${f.location.line}`),
-    [`api/write-without-auth ${CART}:59`],
+    ["security/sql-injection src/routes/products.routes.ts:14", "security/sql-injection src/routes/products.routes.ts:42", `api/write-without-auth ${CART}:59`],
   );
 });
 

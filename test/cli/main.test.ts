@@ -94,6 +94,11 @@ test("--format picks the emitter for stdout", async () => {
   const md = harness();
   await run(["review", ".", "--format", "md"], md.io);
   assert.match(md.stdout.text, /^# bka review: conduit-monorepo\n\n## Run confidence/);
+
+  const html = harness();
+  await run(["review", ".", "--format", "html"], html.io);
+  assert.match(html.stdout.text, /^<!doctype html>\n/);
+  assert.match(html.stdout.text, /<h1>bka review: conduit-monorepo<\/h1>/);
 });
 
 test("an unknown format is bad input", async () => {
@@ -144,8 +149,9 @@ test("--out writes the artifacts and says so", async () => {
   try {
     const h = harness();
     assert.equal(await run(["review", ".", "--out", dir], h.io), EXIT.ok);
-    for (const name of ["report.md", "model.json", "findings.sarif", "openapi.yaml"]) assert.ok(existsSync(join(dir, name)), name);
-    assert.ok(h.stdout.text.startsWith(`Wrote report.md, model.json, findings.sarif, openapi.yaml to ${dir}\n`));
+    const names = ["report.md", "model.json", "findings.sarif", "openapi.yaml", "report.html", "er.mmd", "architecture.mmd", "schema.sql"];
+    for (const name of names) assert.ok(existsSync(join(dir, name)), name);
+    assert.ok(h.stdout.text.startsWith(`Wrote ${names.join(", ")} to ${dir}\n`));
     assert.doesNotMatch(h.stdout.text, /--out <dir>/, "no --out hint once the files are written");
 
     const json = harness();

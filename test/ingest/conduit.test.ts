@@ -10,7 +10,7 @@ import { CONDUIT_OPERATIONS } from "../fixtures/conduit-expected.ts";
 
 const expected = CONDUIT_OPERATIONS.map((op) => `${op.method} ${op.path} ${op.auth}`).sort();
 
-for (const framework of ["express", "fastify"]) {
+for (const framework of ["express", "fastify", "hono", "nestjs", "koa", "nitro"]) {
   const root = `test/fixtures/conduit-${framework}`;
   describe(`Conduit on ${framework}`, async () => {
     const { model, findings } = await review(root);
@@ -30,7 +30,7 @@ for (const framework of ["express", "fastify"]) {
       for (const e of model.endpoints.filter((x) => x.auth.state === "required")) {
         const at = e.auth.enforcedAt!;
         const line = readFileSync(join(root, at.file), "utf8").split("\n")[at.line - 1];
-        assert.match(line, /401|jwtVerify|verify|authenticate|decode|readToken/, `${e.method} ${e.path}: ${at.file}:${at.line} ${line}`);
+        assert.match(line, /401|jwtVerify|verify|authenticate|decode|readToken|AuthGuard\('jwt'\)|= jwt\(\{/, `${e.method} ${e.path}: ${at.file}:${at.line} ${line}`);
       }
     });
 

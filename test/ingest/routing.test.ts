@@ -98,7 +98,9 @@ describe("Fastify patterns", async () => {
 
   it("reads route JSON schemas, including ones imported from another file", () => {
     const post = byRoute.get("POST /v1/items")!;
-    assert.deepEqual(post.request.body, {
+    // The imported `itemBody` constant is shared through components.schemas.
+    assert.deepEqual(post.request.body, { $ref: "#/components/schemas/ItemBody" });
+    assert.deepEqual(model.schemas.ItemBody, {
       type: "object",
       required: ["name", "price"],
       additionalProperties: false,

@@ -158,9 +158,13 @@ test("check: the policy verdict and the checklist", async () => {
 });
 
 test("explain_query: a clear error when the project has no schema", async () => {
-  const message = await refusal("explain_query", { path: shop, sql: "SELECT * FROM orders WHERE user_id = $1" });
+  mkdirSync(join(scratch, "schemaless", "src"), { recursive: true });
+  writeFileSync(join(scratch, "schemaless", "package.json"), '{ "name": "schemaless", "dependencies": { "express": "4" } }');
+  writeFileSync(join(scratch, "schemaless", "src", "app.js"), "const express = require('express');\nconst app = express();\napp.get('/ping', (req, res) => res.send('pong'));\n");
+  const project = join(scratch, "schemaless");
+  const message = await refusal("explain_query", { path: project, sql: "SELECT * FROM orders WHERE user_id = $1" });
   assert.match(message, /^no schema found in this project: /);
-  assert.match(await refusal("explain_query", { path: shop, sql: "" }), /sql/);
+  assert.match(await refusal("explain_query", { path: project, sql: "" }), /sql/);
 });
 
 test("paths outside the roots are refused, directly, relatively and through a symlink", async () => {

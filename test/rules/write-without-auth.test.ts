@@ -205,3 +205,25 @@ describe("isPublicByDesign", () => {
     assert.equal(isPublicByDesign(changePassword), false);
   });
 });
+
+describe("GraphQL operations", () => {
+  const root = fixture("write-without-auth", "bad");
+  const loc = { file: "src/routes/products.js", line: 1, column: 1 };
+  const gql = (operationName: string, auth: "required" | "none") =>
+    endpoint({
+      serviceId: "shop-api", framework: "graphql", method: "POST", path: "/graphql", location: loc, operationName,
+      ...(auth === "required" ? { auth: { state: "required", mechanisms: ["custom"], enforcedAt: loc } } : {}),
+    });
+
+  test("a query without auth is a read, not a write, even though GraphQL sends it as a POST", () => {
+    const model = emptyModel({ services: [service({ id: "shop-api" })], endpoints: [gql("Mutation.createProduct", "required"), gql("Query.products", "none")] });
+    assert.deepEqual(runRule(rule, model, root).map((f) => f.message.includes("Query.products")), []);
+  });
+
+  test("a mutation without auth beside protected ones is reported", () => {
+    const model = emptyModel({ services: [service({ id: "shop-api" })], endpoints: [gql("Mutation.createProduct", "required"), gql("Mutation.deleteProduct", "none")] });
+    const findings = runRule(rule, model, root);
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].band, "act");
+  });
+});

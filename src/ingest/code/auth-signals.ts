@@ -10,8 +10,18 @@ const REQUEST_IDENTITY_PROPS = new Set(["user", "session", "auth", "isAuthentica
 const CREDENTIAL_HEADERS = /^(authorization|x-access-token|x-auth-token|x-api-key|cookie)$/i;
 const ROLE_PROPS = new Set(["role", "roles", "isAdmin", "admin", "permissions", "scopes", "scope", "isStaff", "isSuperuser"]);
 const AUTH_ERRORS = /^(Unauthori[sz]ed|Unauthenticated|Forbidden|Authentication|Authori[sz]ation|NotAuthenticated|NoPermission|NotAllowed|InvalidToken|AccessDenied|PermissionDenied)\w*(Error|Exception)$/;
-const VALIDATING_METHODS = new Set(["parse", "safeParse", "parseAsync", "safeParseAsync", "validate", "validateAsync", "validateSync", "validationResult", "checkSchema", "Check", "Decode"]);
+const VALIDATING_METHODS = new Set(["parse", "safeParse", "parseAsync", "safeParseAsync", "validate", "validateAsync", "validateSync", "validationResult", "checkSchema", "Check", "Decode", "readValidatedBody", "getValidatedQuery", "getValidatedRouterParams"]);
 const REJECT_METHODS: Record<string, number> = { unauthorized: 401, forbidden: 403 };
+/** Calls whose first argument is the status (`res.status(401)`) or an error options object. */
+const STATUS_FIRST = new Set(["status", "sendStatus", "code", "throw", "createError", "httpError", "HttpError", "assert", "send", "writeHead"]);
+const OPTIONS_FIRST = new Set(["createError", "httpError", "HttpError"]);
+/** Calls whose second argument is the status: Koa `ctx.assert(user, 401)`, Hono `c.json(body, 401)`, `Response.json(body, { status: 401 })`, h3 `setResponseStatus(event, 401)`. */
+const STATUS_SECOND = new Set(["assert", "json", "text", "body", "html", "newResponse", "setResponseStatus"]);
+/** h3 reads request parts through helpers that take the event first: `getHeader(event, 'authorization')`. */
+const HEADER_HELPERS = new Set(["getHeader", "getRequestHeader"]);
+const CREDENTIAL_COOKIE = /token|jwt|session|auth/i;
+/** Hono context variables the auth middleware sets: `c.get('jwtPayload')`. */
+const CONTEXT_IDENTITY_KEYS = new Set(["jwtPayload", "user", "session", "auth"]);
 
 export const authSignals: Extractor = {
   name: "auth-signals",
@@ -33,12 +43,13 @@ export const authSignals: Extractor = {
       if ((name === "get" || name === "header") && firstArg?.type === "Literal" && typeof firstArg.value === "string" && CREDENTIAL_HEADERS.test(firstArg.value)) {
         mark(ctx, "readsCredential", ctx.loc(node));
       }
+      if (readsCredentialThroughHelper(name, callee, args, ctx)) mark(ctx, "readsCredential", ctx.loc(node));
       const verifier = verifierName(ctx.symOf(node.callee), name);
       if (verifier) {
         mark(ctx, "verifies", { ...ctx.loc(node), inTry: ctx.inTry(), how: verifier });
         mark(ctx, "readsCredential", ctx.loc(node));
       }
-      const status = rejectStatus(name, firstArg, ctx);
+      const status = rejectStatus(name, args, ctx);
       if (status) mark(ctx, "rejects", { ...ctx.loc(node), status });
       if (VALIDATING_METHODS.has(name)) {
         const calleeSym = ctx.symOf(node.callee);
@@ -59,6 +70,9 @@ export const authSignals: Extractor = {
       if (AUTH_ERRORS.test(name)) mark(ctx, "rejects", { ...ctx.loc(node), status: /Forbidden|Authori[sz]ation|AccessDenied|Permission|NotAllowed/.test(name) ? 403 : 401 });
       const status = statusArg(node.arguments, ctx);
       if (status && /Error|Exception/.test(name)) mark(ctx, "rejects", { ...ctx.loc(node), status });
+      // new Response('Unauthorized', { status: 401 }), new NextResponse(null, { status: 401 })
+      const responseStatus = /^(Response|NextResponse)$/.test(name) && node.arguments[1] ? statusOf(ctx.symOf(node.arguments[1])) : undefined;
+      if (responseStatus) mark(ctx, "rejects", { ...ctx.loc(node), status: responseStatus });
     },
     AssignmentExpression(node, ctx) {
       const path = memberPath(node.left);
@@ -84,12 +98,38 @@ function memberName(node: Node): string | undefined {
  * `req.cookies.token`, Koa's `ctx.state.user`. Deeper paths (`req.body.user`) are payload, not identity.
  */
 function isCredentialRead(object: Sym, prop: string): boolean {
-  if (object.k === "param") return REQUEST_IDENTITY_PROPS.has(prop);
-  if (object.k !== "member" || object.obj.k !== "param") return false;
+  if (isRequestValue(object)) return REQUEST_IDENTITY_PROPS.has(prop);
+  if (object.k !== "member" || !isRequestValue(object.obj)) return false;
   if (object.prop === "headers") return CREDENTIAL_HEADERS.test(prop);
   if (object.prop === "cookies" || object.prop === "signedCookies") return /token|jwt|session|auth/i.test(prop);
   if (object.prop === "state") return prop === "user";
+  // Hono's `c.var.user`, h3's `event.context.user`
+  if (object.prop === "var" || object.prop === "context") return REQUEST_IDENTITY_PROPS.has(prop);
   return false;
+}
+
+/** The request: a parameter, Koa's `ctx.request`, or NestJS's `context.switchToHttp().getRequest()`. */
+function isRequestValue(sym: Sym): boolean {
+  if (sym.k === "param") return true;
+  if (sym.k === "member") return sym.prop === "request" && sym.obj.k === "param";
+  return sym.k === "call" && sym.callee.k === "member" && sym.callee.prop === "getRequest";
+}
+
+/** h3 `getHeader(event, 'authorization')` / `getCookie(event, 'token')`; Hono `c.get('jwtPayload')`. */
+function readsCredentialThroughHelper(name: string, callee: Node, args: Node[], ctx: WalkContext): boolean {
+  const literal = (i: number) => {
+    const v = args[i] ? ctx.symOf(args[i]) : undefined;
+    return v?.k === "lit" && typeof v.value === "string" ? v.value : undefined;
+  };
+  if (callee.type === "Identifier") {
+    const key = literal(1);
+    if (key === undefined) return false;
+    return (HEADER_HELPERS.has(name) && CREDENTIAL_HEADERS.test(key)) || (name === "getCookie" && CREDENTIAL_COOKIE.test(key));
+  }
+  if (name !== "get") return false;
+  const receiver = ctx.symOf(callee.object);
+  const key = literal(0);
+  return receiver.k === "param" && receiver.path.length === 0 && key !== undefined && CONTEXT_IDENTITY_KEYS.has(key);
 }
 
 function verifierName(callee: Sym, name: string): string | undefined {
@@ -99,21 +139,35 @@ function verifierName(callee: Sym, name: string): string | undefined {
     if (/^jose\.(jwtVerify|compactVerify)$/.test(full)) return "jose.jwtVerify";
     if (/^passport\.authenticate$/.test(full)) return "passport.authenticate";
     if (/^(firebase-admin|@clerk\/.*|@auth0\/.*)\./.test(full) && /verify/i.test(name)) return full;
+    if (/^hono\.(Jwt\.)?verify$/.test(full)) return "hono/jwt.verify";
   }
+  // nuxt-auth-utils throws 401 without a session; Nuxt and Nitro auto-import it.
+  if (name === "requireUserSession" && (callee.k === "unknown" || callee.k === "ext")) return "nuxt-auth-utils";
   if (callee.k === "member" && callee.prop === "jwtVerify") return "request.jwtVerify";
   if (callee.k === "member" && callee.prop === "verifyIdToken") return "verifyIdToken";
+  // @nestjs/jwt: `this.jwtService.verifyAsync(token)`
+  if (callee.k === "member" && callee.prop === "verifyAsync") return "jwtService.verifyAsync";
   if (callee.k === "member" && callee.prop === "isAuthenticated") return "req.isAuthenticated";
   return undefined;
 }
 
-function rejectStatus(name: string, firstArg: Node | undefined, ctx: WalkContext): number | undefined {
+function rejectStatus(name: string, args: Node[], ctx: WalkContext): number | undefined {
   const named = own(REJECT_METHODS, name);
   if (named) return named;
-  if (["status", "sendStatus", "code", "throw", "createError", "httpError", "HttpError", "assert", "send", "writeHead"].includes(name) && firstArg) {
-    const v = ctx.symOf(firstArg);
-    if (v.k === "lit" && (v.value === 401 || v.value === 403)) return v.value;
+  if (STATUS_FIRST.has(name) && args[0]) {
+    const v = ctx.symOf(args[0]);
+    if (v.k === "lit") return statusOf(v);
+    // h3 `createError({ statusCode: 401 })`, http-errors `createError({ status: 403 })`
+    if (OPTIONS_FIRST.has(name)) return statusOf(v);
   }
+  if (STATUS_SECOND.has(name) && args[1]) return statusOf(ctx.symOf(args[1]));
   return undefined;
+}
+
+/** 401 or 403 given as a literal or as `{ status }` / `{ statusCode }`. */
+function statusOf(v: Sym): number | undefined {
+  const value = v.k === "obj" ? (own(v.props, "statusCode") ?? own(v.props, "status")) : v;
+  return value?.k === "lit" && (value.value === 401 || value.value === 403) ? value.value : undefined;
 }
 
 function statusArg(args: Node[], ctx: WalkContext): number | undefined {

@@ -6,7 +6,7 @@
 import type { ObservabilityControl, ObservabilityControlKind, SecurityControl, SecurityControlKind } from "../../model/types.ts";
 import type { Extractor, Node, WalkContext } from "../js/analyzer.ts";
 import { unwrap } from "../js/analyzer.ts";
-import type { Sym } from "../js/sym.ts";
+import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { byLocation, extPath, extRoot, literalNumber, literalOptions, literalString, locKey, objectArg, packageName, type ExtSym } from "./values.ts";
 import type { SourceLocation } from "../../model/types.ts";
@@ -113,9 +113,10 @@ const CLASSIFIERS: Record<string, Classifier> = {
 };
 
 function classifierOf(pkg: string): Classifier | undefined {
-  if (CLASSIFIERS[pkg]) return CLASSIFIERS[pkg];
+  const known = own(CLASSIFIERS, pkg);
+  if (known) return known;
   if (pkg.startsWith("@opentelemetry/")) return ({ path, library }) => [obs(/metric|prometheus/i.test(pkg) || path[0] === "metrics" ? "metrics" : "tracing", library)];
-  if (pkg.startsWith("passport-")) return when((p, isNew) => isNew, ({ library }) => [sec("auth-strategy", library)]);
+  if (pkg.startsWith("passport-")) return when((_path, isNew) => isNew, ({ library }) => [sec("auth-strategy", library)]);
   return undefined;
 }
 
@@ -179,9 +180,11 @@ export const controlCandidates: Extractor = {
       const fixed = weakPasswordHash(node, callee, ctx) ?? nestAppControl(node, callee, ctx);
       if (fixed) emit(ctx, node, { callee, args: [], fixed });
       // `app.use(cors)`, `fastify.register(helmet, { … })`: a control passed without being called.
-      const all = node.arguments.length ? args() : [];
-      all.forEach((arg, i) => {
-        if (arg.k === "ext" && knownPackage(arg)) emit(ctx, node, { callee: arg, args: all.slice(i + 1, i + 2) });
+      node.arguments.forEach((argNode: Node, i: number) => {
+        if (!mayNamePackage(argNode)) return;
+        const arg = ctx.symOf(argNode);
+        const next = node.arguments[i + 1];
+        if (arg.k === "ext" && knownPackage(arg)) emit(ctx, node, { callee: arg, args: next ? [ctx.symOf(next)] : [] });
       });
     },
     NewExpression(node, ctx) {
@@ -190,6 +193,12 @@ export const controlCandidates: Extractor = {
     },
   },
 };
+
+/** Only a name, a member or a `require()` can stand for a package: skip computing the value of anything else. */
+function mayNamePackage(node: Node): boolean {
+  const n = unwrap(node);
+  return n?.type === "Identifier" || n?.type === "MemberExpression" || (n?.type === "CallExpression" && unwrap(n.callee)?.type === "Identifier" && unwrap(n.callee).name === "require");
+}
 
 function knownPackage(sym: ExtSym): boolean {
   // Of the globals, only `process.on(...)` can be a control (not every `console.log`).

@@ -7,11 +7,11 @@
 import type { DataAccess, SourceLocation } from "../../model/types.ts";
 import type { Extractor, Node, WalkContext } from "../js/analyzer.ts";
 import { unwrap } from "../js/analyzer.ts";
-import type { Sym } from "../js/sym.ts";
+import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { originOf } from "../link/taint.ts";
 import type { RequestParam } from "./request-reads.ts";
-import { byLocation, extPath, extRoot, locKey, objectArg, packageName, paramChain, possibleValues, renderText, resolveShallow, substituteParams, HOLE } from "./values.ts";
+import { byLocation, extPath, extRoot, locKey, packageName, paramChain, possibleValues, renderText, resolveShallow, substituteParams, HOLE } from "./values.ts";
 
 export const SQL_CANDIDATES = "code.sqlCandidates";
 
@@ -63,6 +63,7 @@ const SQL_START = /^\s*\(*\s*(SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|REPLACE|CRE
 /** Statements that reach the database without touching data: not data accesses. */
 const TRANSACTION_CONTROL = /^\s*(BEGIN|START\s+TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|END)\b[\s;]*(\w+[\s;]*)?$/i;
 const MAX_WRAPPER_DEPTH = 4;
+const SEQUELIZE_OPTIONS = new Set(["type", "transaction", "raw", "model", "mapToModel", "plain", "logging", "nest", "benchmark", "useMaster"]);
 
 export const dataAccessCandidates: Extractor = {
   name: "data-access",
@@ -202,7 +203,7 @@ function clientOf(index: ProjectIndex, fact: SqlCandidateFact): string | undefin
   if (PRISMA_METHODS.has(fact.method)) return "prisma";
   for (const receiver of possibleValues(index, fact.receiver)) {
     const root = extRoot(receiver);
-    const known = root && CLIENTS[packageName(root.pkg)];
+    const known = root && own(CLIENTS, packageName(root.pkg));
     if (!known || !known.methods.includes(fact.method)) continue;
     if (fact.method === "(tag)" && !TAGGED_CLIENTS.has(packageName(root.pkg))) continue;
     return known.client;
@@ -227,10 +228,10 @@ function hasValues(index: ProjectIndex, values: Sym | undefined): boolean {
       return false;
     case "arr":
       return v.items.length > 0;
-    case "obj": {
-      const options = objectArg(index, v);
-      return Boolean(options && ["replacements", "bind", "values", "bindings", "parameters"].some((k) => k in options.props));
-    }
+    case "obj":
+      // Sequelize's options without replacements/bind bind nothing; any other object is named parameters (pg-promise, mysql2).
+      if (["replacements", "bind", "values", "bindings", "parameters"].some((k) => k in v.props)) return true;
+      return !Object.keys(v.props).some((k) => SEQUELIZE_OPTIONS.has(k));
     default:
       return true;
   }
@@ -251,13 +252,16 @@ interface Word {
 }
 
 const STATEMENTS: Record<string, DataAccess["operation"]> = { SELECT: "select", INSERT: "insert", UPDATE: "update", DELETE: "delete", MERGE: "upsert", REPLACE: "upsert" };
+const MAIN_STATEMENTS = new Set(["SELECT", "INSERT", "UPDATE", "DELETE"]);
 const IDENTIFIER = /^\s*((?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[A-Za-z_][\w$]*))*)/;
 
 /** Operation, first table and LIMIT of a statement, from its top-level (unparenthesised) words. */
 export function sqlShape(sql: string): SqlShape {
   const words = topLevelWords(sql);
-  const main = words.find((w) => STATEMENTS[w.upper]);
-  if (!main) return { operation: words.length && SQL_START.test(sql) ? "raw" : "unknown" };
+  const first = words[0]?.upper;
+  // `REPLACE INTO` and `MERGE INTO` start a statement; `CREATE OR REPLACE` and `REPLACE(col, …)` do not.
+  const main = (first === "REPLACE" || first === "MERGE") && words[1]?.upper === "INTO" ? words[0] : first === "WITH" || MAIN_STATEMENTS.has(first ?? "") ? words.find((w) => MAIN_STATEMENTS.has(w.upper)) : undefined;
+  if (!main) return { operation: first && SQL_START.test(sql) ? (/^\s*\(/.test(sql) && /^\s*\(\s*SELECT\b/i.test(sql) ? "select" : "raw") : "unknown" };
   let operation = STATEMENTS[main.upper];
   const after = words.filter((w) => w.start > main.start);
   if (operation === "insert" && after.some((w, i) => (w.upper === "ON" && (after[i + 1]?.upper === "CONFLICT" || after[i + 1]?.upper === "DUPLICATE")))) operation = "upsert";

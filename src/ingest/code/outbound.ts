@@ -8,7 +8,7 @@
 import type { OutboundCall, SourceLocation } from "../../model/types.ts";
 import type { Extractor, Node, WalkContext } from "../js/analyzer.ts";
 import { memberPath, unwrap } from "../js/analyzer.ts";
-import type { Sym } from "../js/sym.ts";
+import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { originOf, reachableFunctions } from "../link/taint.ts";
 import { projectFunctions, type RequestParam } from "./request-reads.ts";
@@ -129,7 +129,7 @@ function mayBeRequest(callee: Sym): boolean {
 function isHttpPackage(root: Extract<Sym, { k: "ext" }>): boolean {
   const { pkg, path } = extPath(root);
   if (pkg === "global") return path[0] === "fetch";
-  return pkg in PACKAGES || pkg === "undici";
+  return own(PACKAGES, pkg) !== undefined || pkg === "undici";
 }
 
 function isGlobal(sym: Sym, name: string): boolean {
@@ -320,7 +320,7 @@ function classify(index: ProjectIndex, callee: Sym): Classified | undefined {
     const { pkg, path } = extPath(callee);
     if (pkg === "global") return path.length === 1 && path[0] === "fetch" ? { pkg, info: { client: "fetch", style: "fetch", calls: FETCH_LIKE }, method: "", instance: callee } : undefined;
     if (pkg === "undici") return undiciCall(callee, path);
-    const info = PACKAGES[pkg];
+    const info = own(PACKAGES, pkg);
     return info?.calls(path) ? { pkg, info, method: path[0] ?? "", instance: { k: "ext", pkg: callee.pkg, path: [] } } : undefined;
   }
   const method = callee.k === "member" ? callee.prop : "";
@@ -328,7 +328,7 @@ function classify(index: ProjectIndex, callee: Sym): Classified | undefined {
   if (method && !VERBS.has(method)) return undefined;
   for (const instance of instances) {
     const factory = instanceFactory(instance);
-    const info = factory && PACKAGES[factory];
+    const info = factory && own(PACKAGES, factory);
     if (info) return { pkg: factory, info, method, instance };
   }
   return undefined;
@@ -347,7 +347,7 @@ function instanceFactory(instance: Sym): string | undefined {
   const root = extRoot(instance.callee);
   if (!root) return undefined;
   const pkg = packageName(root.pkg);
-  const factories = INSTANCE_FACTORIES[pkg];
+  const factories = own(INSTANCE_FACTORIES, pkg);
   const name = instance.callee.k === "member" ? instance.callee.prop : extPath(root).path.at(-1);
   return factories && name && factories.includes(name) ? pkg : undefined;
 }

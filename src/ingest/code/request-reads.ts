@@ -5,7 +5,7 @@
 import type { RequestInput, SourceLocation } from "../../model/types.ts";
 import type { Extractor, Node, WalkContext } from "../js/analyzer.ts";
 import { propertyName, unwrap } from "../js/analyzer.ts";
-import type { Sym } from "../js/sym.ts";
+import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { locKey, paramChain } from "./values.ts";
 
@@ -26,9 +26,20 @@ export interface RequestReadFact {
 export type RequestStyle = "express" | "fastify" | "koa" | "hono" | "nest";
 
 /** Which parameter of a handler or middleware is the request, and in which framework's shape. */
+/** Request parameters are keyed by function and parameter index: a Nest method has several (`@Param`, `@Body`). */
+export function requestParamKey(fnId: string, index: number): string {
+  return `${fnId}#${index}`;
+}
+
 export interface RequestParam {
   index: number;
   style: RequestStyle;
+  /**
+   * NestJS passes request parts, not the request: `@Body() dto` is { source: "body" },
+   * `@Query("q") q` is { source: "query", key: "q" }. Without it a Nest parameter reads as "other".
+   */
+  source?: RequestInput["kind"];
+  key?: string;
 }
 
 // Methods that read the request (Express `req.get`, Hono `c.req.query`, Koa `ctx.get`).
@@ -47,6 +58,7 @@ export const requestReads: Extractor = {
     MemberExpression(node, ctx) {
       if (covered.has(node)) return;
       coverChain(node);
+      if (!rootedInParameter(node, ctx)) return;
       const chain = paramChain(ctx.symOf(node));
       if (chain && chain.path.length) emitRead(ctx, { ...chain, loc: ctx.loc(node) });
     },
@@ -94,6 +106,16 @@ function withoutLength(path: string[]): string[] {
   return path.length > 1 && path[path.length - 1] === "length" ? path.slice(0, -1) : path;
 }
 
+/**
+ * A cheap test before computing a whole chain's value: the identifier the chain starts from
+ * stands for a parameter (or a part of one, through an alias or destructuring).
+ */
+function rootedInParameter(node: Node, ctx: WalkContext): boolean {
+  let n = unwrap(node);
+  while (n?.type === "MemberExpression") n = unwrap(n.object);
+  return n?.type === "Identifier" && paramChain(ctx.symOf(n)) !== undefined;
+}
+
 function coverChain(node: Node): void {
   for (let n = unwrap(node.object); n?.type === "MemberExpression"; n = unwrap(n.object)) covered.add(n);
 }
@@ -102,6 +124,7 @@ function coverChain(node: Node): void {
 function recordMethodRead(node: Node, callee: Node, ctx: WalkContext): void {
   covered.add(callee);
   coverChain(callee);
+  if (!rootedInParameter(callee.object, ctx)) return;
   const chain = paramChain(ctx.symOf(callee.object));
   if (!chain) return;
   const method: string = callee.property.name;
@@ -124,6 +147,7 @@ function recordPassedArguments(node: Node, ctx: WalkContext): void {
       covered.add(a);
       coverChain(a);
     }
+    if (!rootedInParameter(a, ctx)) continue;
     const chain = paramChain(ctx.symOf(a));
     if (chain && chain.path.length) emitRead(ctx, { ...chain, passedTo: ctx.loc(node), loc: ctx.loc(a) });
   }
@@ -187,14 +211,15 @@ export function readsOf(index: ProjectIndex, fnId: string): readonly RequestRead
  * The request input a read of the request parameter stands for, or undefined when it is not
  * client-controlled (`req.user`, `req.session`, `reply`). Paths read "body.email", "headers.x-api-key".
  */
-export function inputOf(style: RequestStyle, path: readonly string[], call?: RequestReadFact["call"]): Pick<RequestInput, "kind" | "path"> | undefined {
-  switch (style) {
+export function inputOf(request: RequestParam, path: readonly string[], call?: RequestReadFact["call"]): Pick<RequestInput, "kind" | "path"> | undefined {
+  switch (request.style) {
     case "hono":
       return path[0] === "req" ? honoInput(path.slice(1), call) : undefined;
     case "koa":
       return koaInput(path, call);
     case "nest":
-      return call ? undefined : { kind: "other", path: path.join(".") };
+      if (call) return undefined;
+      return request.source ? named(request.source, [...(request.key ? [request.key] : []), ...path]) : { kind: "other", path: path.join(".") };
     default:
       return expressInput(path, call);
   }
@@ -241,8 +266,10 @@ function honoInput(path: readonly string[], call?: RequestReadFact["call"]): Pic
     case "arrayBuffer":
     case "blob":
       return named("body", []);
-    case "valid":
-      return call.arg && HONO_VALID[call.arg] ? named(HONO_VALID[call.arg], []) : undefined;
+    case "valid": {
+      const kind = call.arg ? own(HONO_VALID, call.arg) : undefined;
+      return kind ? named(kind, []) : undefined;
+    }
     default:
       return undefined;
   }
@@ -263,7 +290,7 @@ function named(kind: RequestInput["kind"], rest: readonly string[]): Pick<Reques
 /** An input, and whether it is used whole (passed to a call) rather than only read through. */
 type FoundInput = RequestInput & { whole: boolean };
 
-export function collectRequestInputs(index: ProjectIndex, fnId: string, paramIndex: number, style: RequestStyle): RequestInput[] {
+export function collectRequestInputs(index: ProjectIndex, fnId: string, request: RequestParam): RequestInput[] {
   const seen = new Set<string>();
   const visit = (fn: string, param: number, prefix: string[], depth: number): FoundInput[] => {
     const key = `${fn}#${param}#${prefix.join(".")}`;
@@ -280,12 +307,16 @@ export function collectRequestInputs(index: ProjectIndex, fnId: string, paramInd
     }
     const own = readsOf(index, fn).flatMap((read) => {
       if (read.index !== param || (read.passedTo && describedByHelper.has(passKey(read.passedTo, read.path)))) return [];
-      const input = inputOf(style, withoutLength([...prefix, ...read.path]), read.call);
+      const input = inputOf(request, withoutLength([...prefix, ...read.path]), read.call);
       return input ? [{ ...input, location: read.loc, whole: Boolean(read.passedTo) }] : [];
     });
     return [...own, ...helperInputs];
   };
-  const all = visit(fnId, paramIndex, [], 0);
+  const all = visit(fnId, request.index, [], 0);
+  // A NestJS parameter is itself an input (`@Query("q") q`), even when nothing is read from it.
+  const whole = request.style === "nest" && request.source ? inputOf(request, []) : undefined;
+  const fnLocation = index.functions.get(fnId)?.loc;
+  if (whole && fnLocation) all.push({ ...whole, location: fnLocation, whole: false });
   const unique = new Map<string, RequestInput>();
   for (const { whole, ...input } of all) {
     // `const { body } = req` then `body.title`: the alias is described by what is read through it.

@@ -5,7 +5,7 @@
 // kept: the value itself never leaves the extractor.
 import type { SecretCandidate } from "../../model/types.ts";
 import type { Extractor, Node, WalkContext } from "../js/analyzer.ts";
-import { describe } from "../js/sym.ts";
+import { describe, own } from "../js/sym.ts";
 import { memberPath, propertyName, unwrap } from "../js/analyzer.ts";
 import type { Sym } from "../js/sym.ts";
 import { byLocation, extPath, extRoot, isProcessEnv, locKey, packageName } from "./values.ts";
@@ -45,8 +45,15 @@ const QUALIFIER_WORDS = new Set([
   "pattern", "route", "cookie", "enabled", "required", "min", "max", "policy", "rounds", "id", "count", "version", "issuer", "audience",
   "column", "col", "text", "title", "description", "selector", "location", "store", "reset", "strength", "validator", "domain",
   "host", "hostname", "port", "user", "username", "email", "realm", "server", "service", "db", "database", "bucket", "region", "project",
+  "scope", "scopes", "claim", "group", "groups", "typ", "aud", "iss", "sub", "kid",
 ]);
-const NOT_SECRET_VALUES = new Set(["true", "false", "none", "null", "undefined", "required", "optional", "jwt", "bearer", "basic", "session", "cookie", "local", "oauth", "oauth2", "header", "query", "body", "hs256", "hs384", "hs512", "rs256", "rs384", "rs512", "es256", "es384", "es512"]);
+const NOT_SECRET_VALUES = new Set([
+  "true", "false", "none", "null", "undefined", "required", "optional", "jwt", "bearer", "basic", "session", "cookie", "local", "oauth",
+  "oauth2", "header", "query", "body", "hs256", "hs384", "hs512", "rs256", "rs384", "rs512", "es256", "es384", "es512",
+  // type and category names in settings tables: `{ stripe_secret_key: "string" }`
+  "string", "number", "boolean", "object", "array", "integer", "float", "date", "json", "text", "enum", "email", "url",
+  "private", "public", "internal", "hidden",
+]);
 const PLACEHOLDER_MARKERS = /change[-_ ]?me|change[-_ ]?this|your[-_ ]|replace[-_ ]?me|placeholder|example|dummy|sample|fake|todo|xxx|<[^>]*>|\$\{|\{\{|^test[-_]|_test_/i;
 const PLACEHOLDER_VALUES = new Set(["test", "testing", "secret", "password", "pass", "key", "token", "dev", "development", "default", "local", "foo", "bar", "changeit"]);
 const PLACEHOLDER_PATH = /(^|\/)(test|tests|__tests__|__mocks__|spec|specs|fixtures?|mocks?|examples?|e2e|cypress)\/|\.(test|spec)\.[cm]?[jt]sx?$/i;
@@ -127,7 +134,8 @@ function alternatives(sym: Sym): Sym[] {
 }
 
 function recordNamed(ctx: WalkContext, name: string, label: string, valueNode: Node): void {
-  const kind = secretKindOfName(name);
+  // A quoted key with dots is a file name or a settings path (`"admin-auth.min.js"`), not a variable.
+  const kind = name.includes(".") ? undefined : secretKindOfName(name);
   for (const use of literalUses(valueNode, ctx)) record(ctx, use, kind, { label });
 }
 
@@ -163,11 +171,13 @@ function recordCallContexts(node: Node, ctx: WalkContext): void {
 function secretOptionsOf(callee: Sym, args: Node[], ctx: WalkContext): { pkg: string; spec: { keys: string[]; kind: string }; node: Node } | undefined {
   const root = extRoot(callee);
   const pkg = root && packageName(root.pkg);
-  if (pkg && SECRET_OPTIONS[pkg] && args[0]) return { pkg, spec: SECRET_OPTIONS[pkg], node: args[0] };
+  const spec = pkg ? own(SECRET_OPTIONS, pkg) : undefined;
+  if (pkg && spec && args[0]) return { pkg, spec, node: args[0] };
   if (callee.k === "member" && callee.prop === "register" && args[0] && args[1]) {
     const plugin = extRoot(ctx.symOf(args[0]));
     const pluginPkg = plugin && packageName(plugin.pkg);
-    if (pluginPkg && SECRET_OPTIONS[pluginPkg]) return { pkg: pluginPkg, spec: SECRET_OPTIONS[pluginPkg], node: args[1] };
+    const pluginSpec = pluginPkg ? own(SECRET_OPTIONS, pluginPkg) : undefined;
+    if (pluginPkg && pluginSpec) return { pkg: pluginPkg, spec: pluginSpec, node: args[1] };
   }
   return undefined;
 }
@@ -208,7 +218,7 @@ function record(ctx: WalkContext, use: LiteralUse, nameKind: string | undefined,
   const provider = providerPattern(use.value);
   const kind = provider?.kind ?? context.kind ?? nameKind;
   if (!kind) return;
-  if (!provider && !context.kind && looksLikeNonSecret(use.value)) return;
+  if (!provider && !context.kind && (looksLikeNonSecret(use.value) || (kind !== "password" && isShortWord(use.value)) || sameWords(use.value, context.label))) return;
   recorded.add(use.node);
   const chars = [...use.value];
   const candidate: SecretCandidate = {
@@ -235,10 +245,13 @@ export function secretKindOfName(name: string): string | undefined {
     .filter(Boolean);
   if (!words.length || QUALIFIER_WORDS.has(words[words.length - 1])) return undefined;
   for (let i = 0; i + 1 < words.length; i++) {
-    const pair = SECRET_PAIRS[`${words[i]} ${words[i + 1]}`];
+    const pair = own(SECRET_PAIRS, `${words[i]} ${words[i + 1]}`);
     if (pair) return pair;
   }
-  for (const word of words) if (SECRET_WORDS[word]) return SECRET_WORDS[word];
+  for (const word of words) {
+    const kind = own(SECRET_WORDS, word);
+    if (kind) return kind;
+  }
   // `DB_PASS`, `smtpPass`: "pass" only as the last word (not `passThrough`).
   return words[words.length - 1] === "pass" ? "password" : undefined;
 }
@@ -247,11 +260,28 @@ export function providerPattern(value: string): ProviderPattern | undefined {
   return PROVIDER_PATTERNS.find((p) => p.re.test(value));
 }
 
-/** Sentences, URLs and paths without credentials, env-var names, algorithm and scheme names. */
+/** `{ beforePasswordReset: "beforePasswordReset" }`: an enum-like table maps names to themselves. */
+function sameWords(value: string, name: string): boolean {
+  const letters = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+  return /^[A-Za-z_][\w-]*$/.test(value) && letters(value) === letters(name.split(".").pop() ?? name);
+}
+
+/**
+ * A short lowercase word ("core", "members") is a label, not a key or token; only a password can
+ * be that weak (`password: "root"` stays a candidate).
+ */
+function isShortWord(value: string): boolean {
+  return /^[a-z]{1,7}$/.test(value) && !PLACEHOLDER_VALUES.has(value);
+}
+
+/** Sentences, URLs, paths, globs and file names, env-var names, algorithm, scheme and type names. */
 function looksLikeNonSecret(value: string): boolean {
   const v = value.trim();
   return (
     /\s/.test(v) ||
+    /[*?]/.test(v) ||
+    /^[A-Za-z_]\w*\.[A-Za-z_]\w*$/.test(v) ||
+    /\.(pem|key|crt|cer|p12|pfx|json|[cm]?js|ts|txt|env|ya?ml|html?)$/i.test(v) ||
     /^([a-z][a-z0-9+.-]*:)?\/\//i.test(v) ||
     /^\.{0,2}\/[\w\-./]*$/.test(v) ||
     /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(v) ||

@@ -4,7 +4,8 @@ import type { AuthInfo, Endpoint, Framework, HttpMethod, JsonSchema, MiddlewareR
 import type { Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { classifyMiddleware, handlerGuards, type Classified } from "./middleware.ts";
-import { joinPaths, pathParams, scopeCovers, toOpenApiPath, UNRESOLVED_SEGMENT } from "./paths.ts";
+import { requestSchemasOf } from "../schemas/middleware-schemas.ts";
+import { joinPaths, pathParams, samePath, scopeCovers, toOpenApiPath, UNRESOLVED_SEGMENT } from "./paths.ts";
 
 /** Middleware applied before a route, with the path it is mounted at (OpenAPI form). */
 export interface ChainItem {
@@ -14,6 +15,8 @@ export interface ChainItem {
   level: MiddlewareRef["scope"];
   /** A readable name when the symbol's own is poor (`fastify.authenticate` for a decorated hook). */
   name?: string;
+  /** Runs for the path `scope` only, not below it (Hono's `app.use('/x', mw)`). */
+  exact?: boolean;
 }
 
 export interface RouteFound {
@@ -31,6 +34,10 @@ export interface RouteFound {
   responses?: Record<string, JsonSchema>;
   /** False when a prefix on the way could not be resolved, or the context was never mounted. */
   prefixResolved: boolean;
+  /** False when `request` only documents declared types (NestJS parameters) and validates nothing itself. */
+  requestValidated?: boolean;
+  /** The handler's own name where the framework gives one (a NestJS controller method). */
+  operationName?: string;
 }
 
 export class EndpointBuilder {
@@ -48,7 +55,7 @@ export class EndpointBuilder {
     if (!pathResolved) {
       this.unresolved.push({ location: route.loc, what: `${route.method} ${path}`, reason: route.path === undefined ? "route path is not a literal" : "a prefix on the way is not a literal, or the router is never mounted" });
     }
-    const chain = route.chain.filter((item) => scopeCovers(item.scope, path)).map((item) => ({ item, c: this.classify(item.sym) }));
+    const chain = route.chain.filter((item) => (item.exact ? samePath(item.scope, path) : scopeCovers(item.scope, path))).map((item) => ({ item, c: this.classify(item.sym) }));
     const handler = route.handler ? this.classify(this.unwrapHandler(route.handler)) : undefined;
     for (const { c } of chain) if (c.fnId) this.requestFunctions.set(c.fnId, route.framework);
     if (handler?.fnId) this.requestFunctions.set(handler.fnId, route.framework);
@@ -62,6 +69,8 @@ export class EndpointBuilder {
       ...(c.library ? { library: c.library } : {}),
     }));
     const id = `${route.serviceId} ${route.method} ${path}`;
+    // Schemas handed to validation middleware (`validate(schema)`, `celebrate({...})`) describe the request too.
+    const declared = requestSchemasOf(chain.filter(({ c }) => c.kind === "validation").map(({ item }) => item.sym), this.index);
     this.endpoints.push({
       id,
       serviceId: route.serviceId,
@@ -73,11 +82,12 @@ export class EndpointBuilder {
       ...(handler?.fnId ? { handlerId: handler.fnId } : {}),
       middleware,
       auth: this.authOf(chain, handler, path, route.path),
-      validation: this.validationOf(chain.map(({ c }) => c), handler, route.request),
-      request: route.request ?? {},
+      validation: this.validationOf(chain.map(({ c }) => c), handler, route.requestValidated === false ? undefined : route.request, declared.libraries),
+      request: { ...declared.request, ...route.request },
       responses: route.responses ?? {},
       inputs: [],
       pathResolved,
+      ...(route.operationName ? { operationName: route.operationName } : {}),
     });
   }
 
@@ -120,6 +130,10 @@ export class EndpointBuilder {
     if (optional) {
       return { state: "optional", mechanisms: [optional.c.mechanism ?? "custom"], enforcedAt: locationOnly(optional.c.evidence ?? optional.item.loc), reason: `${optional.c.name} identifies the caller when a credential is sent but never rejects` };
     }
+    // File-routed handlers (Nitro, Next) identify the caller themselves: verify, but never reject.
+    if (handler?.kind === "optional-auth") {
+      return { state: "optional", mechanisms: [handler.mechanism ?? "custom"], enforcedAt: locationOnly(handler.evidence ?? handler.definedAt), reason: "the handler identifies the caller when a credential is sent but never rejects" };
+    }
     const suspicious = chain.find(({ c }) => c.authLike);
     if (suspicious) {
       return { state: "unknown", mechanisms: [], enforcedAt: suspicious.item.loc, reason: `${suspicious.c.name} could not be resolved; its name suggests it may guard the route` };
@@ -127,8 +141,8 @@ export class EndpointBuilder {
     return { state: "none", mechanisms: [], reason: chain.length ? "no middleware on the chain verifies a credential" : "no middleware on the chain" };
   }
 
-  private validationOf(chain: Classified[], handler: Classified | undefined, request: RequestSchemas | undefined): ValidationInfo {
-    const libraries: string[] = [];
+  private validationOf(chain: Classified[], handler: Classified | undefined, request: RequestSchemas | undefined, schemaLibraries: string[]): ValidationInfo {
+    const libraries: string[] = [...schemaLibraries];
     let location: SourceLocation | undefined;
     for (const c of chain) {
       if (c.kind !== "validation") continue;
@@ -151,8 +165,20 @@ function locationOnly<T extends SourceLocation | undefined>(loc: T): T {
 }
 
 function isExempt(c: Classified, path: string, rawPath: string | undefined): boolean {
+  if (c.exemptPatterns?.some((pattern) => matchesPattern(pattern, path))) return true;
   if (!c.exempt?.length) return false;
   return c.exempt.some((p) => toOpenApiPath(p) === path || p === rawPath);
+}
+
+/** `/^\/public/i` (source text) against a path; a pattern that does not compile exempts nothing. */
+function matchesPattern(pattern: string, path: string): boolean {
+  const parts = /^\/(.+)\/([a-z]*)$/.exec(pattern);
+  if (!parts) return false;
+  try {
+    return new RegExp(parts[1], parts[2].replace(/[gy]/g, "")).test(path);
+  } catch {
+    return false;
+  }
 }
 
 function unique(items: string[]): string[] {

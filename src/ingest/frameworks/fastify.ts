@@ -8,7 +8,7 @@ import { own, type Sym } from "../js/sym.ts";
 import { normaliseMethod, type ChainItem } from "./endpoint-builder.ts";
 import { joinPaths, pathText, toOpenApiPath } from "./paths.ts";
 import { flattenHandlers, HTTP_METHODS, type ContextRecogniser, type RoutingContext } from "./routing.ts";
-import { symToJson } from "../schemas/json-schema.ts";
+import { schemaFromSym } from "../schemas/index.ts";
 import type { Frame, RouteWalker } from "./walk.ts";
 
 const REQUEST_HOOKS = new Set(["onRequest", "preParsing", "preValidation", "preHandler"]);
@@ -152,7 +152,7 @@ function schemasOf(options: Extract<Sym, { k: "obj" }> | undefined, walker: Rout
   if (schema?.k !== "obj") return {};
   const part = (name: string) => {
     const value = own(schema.props, name);
-    return value ? symToJson(value, walker.index) : undefined;
+    return value ? schemaFromSym(value, walker.index)?.schema : undefined;
   };
   const request: RequestSchemas = {};
   const body = part("body");
@@ -167,7 +167,7 @@ function schemasOf(options: Extract<Sym, { k: "obj" }> | undefined, walker: Rout
   const response = schema.props.response && walker.index.resolve(schema.props.response);
   if (response?.k === "obj") {
     for (const code of Object.keys(response.props).sort()) {
-      const json = symToJson(own(response.props, code)!, walker.index);
+      const json = schemaFromSym(own(response.props, code)!, walker.index)?.schema;
       if (json) responses[code] = json;
     }
   }

@@ -17,6 +17,8 @@ export interface Classified {
   evidence?: SourceLocation;
   /** Route paths this auth middleware exempts (express-jwt `.unless({ path })`), framework syntax. */
   exempt?: string[];
+  /** Regular expressions (source text `/…/flags`) of the paths it exempts (`.unless({ path: [/^\/public/] })`). */
+  exemptPatterns?: string[];
   /** An unresolved function whose name suggests auth: the endpoint's auth becomes "unknown". */
   authLike?: boolean;
   /** The project function, when it is one (a handler candidate). */
@@ -52,8 +54,45 @@ const LIBRARIES: Record<string, Record<string, LibraryRule>> = {
   "express-joi-validation": { "*": { kind: "validation" } },
   "express-openapi-validator": { "*": { kind: "validation" } },
   compression: { "*": { kind: "other" } },
+  "koa-jwt": { "*": { kind: "auth", mechanism: "koa-jwt", optionalWhen: (o) => optionIs(o, "passthrough", true) } },
+  "koa-passport": { authenticate: { kind: "auth", mechanism: "passport" }, initialize: { kind: "session" }, session: { kind: "session" } },
+  "koa-bodyparser": { "*": { kind: "body-parser" } },
+  "@koa/bodyparser": { "*": { kind: "body-parser" } },
+  "koa-body": { "*": { kind: "body-parser" } },
+  "koa-helmet": { "*": { kind: "security-headers" } },
+  "@koa/cors": { "*": { kind: "cors" } },
+  kcors: { "*": { kind: "cors" } },
+  "koa-logger": { "*": { kind: "logging" } },
+  "koa-pino-logger": { "*": { kind: "logging" } },
+  "koa-ratelimit": { "*": { kind: "rate-limit" } },
+  "koa-session": { "*": { kind: "session" } },
+  "koa-static": { "*": { kind: "static" } },
+  "@nestjs/passport": { AuthGuard: { kind: "auth", mechanism: "passport" } },
+  "@nestjs/throttler": { ThrottlerGuard: { kind: "rate-limit" } },
+  "@nestjs/common": Object.fromEntries(
+    ["ValidationPipe", "ParseIntPipe", "ParseFloatPipe", "ParseBoolPipe", "ParseUUIDPipe", "ParseEnumPipe", "ParseArrayPipe"].map((pipe) => [pipe, { kind: "validation" as const }]),
+  ),
+  hono: {
+    jwt: { kind: "auth", mechanism: "hono/jwt" },
+    jwk: { kind: "auth", mechanism: "hono/jwk" },
+    bearerAuth: { kind: "auth", mechanism: "hono/bearer-auth" },
+    basicAuth: { kind: "auth", mechanism: "hono/basic-auth" },
+    logger: { kind: "logging" },
+    cors: { kind: "cors" },
+    secureHeaders: { kind: "security-headers" },
+    validator: { kind: "validation" },
+  },
+  "@hono/zod-validator": { "*": { kind: "validation" } },
+  "@hono/valibot-validator": { "*": { kind: "validation" } },
+  "@hono/typebox-validator": { "*": { kind: "validation" } },
+  "@hono/standard-validator": { "*": { kind: "validation" } },
+  "@hono/arktype-validator": { "*": { kind: "validation" } },
+  "@hono/auth-js": { verifyAuth: { kind: "auth", mechanism: "auth.js" } },
+  "hono-rate-limiter": { "*": { kind: "rate-limit" } },
 };
 
+/** Packages whose `authenticate(strategy)` / `AuthGuard(strategy)` names a passport strategy. */
+const PASSPORT_PACKAGES = new Set(["passport", "koa-passport", "@nestjs/passport"]);
 const CREDENTIAL_LOGIN_STRATEGIES = new Set(["local", "ldapauth", "local-login", "local-signup", "signup", "login"]);
 const EXPRESS_BUILTINS: Record<string, MiddlewareKind> = { json: "body-parser", urlencoded: "body-parser", raw: "body-parser", text: "body-parser", static: "static" };
 const AUTH_LIKE_NAME = /auth|guard|protect|secure|login|jwt|token|session|verify|permission|role|admin|acl|access/i;
@@ -75,14 +114,20 @@ function classifyResolved(resolved: Sym, name: string, index: ProjectIndex, dept
     const items = resolved.items.map((i) => classifyResolved(index.resolve(i), name, index, depth + 1));
     return items.find((o) => o.kind === "auth") ?? items[0] ?? { kind: "other", name };
   }
+  if (resolved.k === "class") return classifyClass(resolved.id, index, depth);
+  if (resolved.k === "new") {
+    const callee = index.resolve(resolved.callee);
+    if (callee.k === "class") return classifyClass(callee.id, index, depth);
+    if (callee.k === "ext") return classifyLibrary(callee, optionsOf(resolved, index), name, resolved.loc);
+  }
   if (resolved.k === "call") {
     const callee = resolved.callee;
     // jwtMiddleware.unless({ path: [...] }) keeps the kind of what it wraps, minus the exempt paths.
     if (callee.k === "member" && callee.prop === "unless") {
       const inner = classifyResolved(index.resolve(callee.obj), name, index, depth + 1);
-      return { ...inner, exempt: exemptPaths(resolved.args[0]) };
+      return { ...inner, exempt: exemptPaths(resolved.args[0]), exemptPatterns: exemptPatterns(resolved.args[0]) };
     }
-    if (callee.k === "ext") return classifyLibrary(callee, resolved.args[0], name, resolved.loc);
+    if (callee.k === "ext") return classifyLibrary(callee, optionsOf(resolved, index), name, resolved.loc);
     // A factory of the project whose return value could not be followed: judge its own body.
     const target = index.resolve(callee);
     if (target.k === "fn") return classifyFunction(target.id, name, index);
@@ -99,10 +144,60 @@ function classifyLibrary(ext: Extract<Sym, { k: "ext" }>, options: Sym | undefin
   const rule = own(table, ext.path.join(".")) ?? own(table, "*");
   if (!rule) return { ...base, kind: "other", authLike: AUTH_LIKE_NAME.test(ext.pkg) || AUTH_LIKE_NAME.test(ext.path.join(".")) };
   if (rule.kind === "auth" && rule.optionalWhen?.(options)) return { ...base, kind: "optional-auth", mechanism: rule.mechanism };
-  const strategy = ext.pkg === "passport" ? pathText(options) : undefined;
+  const strategy = PASSPORT_PACKAGES.has(ext.pkg) ? pathText(options) : undefined;
   // passport.authenticate('local') checks a username and password: it is the login, not a guard.
   if (rule.kind === "auth" && strategy && CREDENTIAL_LOGIN_STRATEGIES.has(strategy)) return { ...base, kind: "other", mechanism: `${rule.mechanism}:${strategy}` };
   return { ...base, kind: rule.kind, ...(rule.mechanism ? { mechanism: strategy ? `${rule.mechanism}:${strategy}` : rule.mechanism } : {}) };
+}
+
+/** The first argument of a library call, which holds its options (`jwt({ passthrough: true })`). */
+function optionsOf(call: Extract<Sym, { k: "call" | "new" }>, index: ProjectIndex): Sym | undefined {
+  return call.args[0] && index.resolve(call.args[0]);
+}
+
+/**
+ * A NestJS guard or middleware class. One built on a library guard (`extends AuthGuard('jwt')`)
+ * is that library's; a `handleRequest` override that never rejects makes it optional (passport's
+ * own handleRequest is what throws when no user was found). Otherwise its `canActivate` (guard),
+ * `use` (middleware) or `transform` (pipe) body decides.
+ */
+function classifyClass(classId: string, index: ProjectIndex, depth: number): Classified {
+  const cls = index.classes.get(classId);
+  if (!cls) return { kind: "other", name: "class" };
+  const base = libraryBase(classId, index);
+  const inherited = base ? classifyResolved(base, cls.name, index, depth + 1) : undefined;
+  if (inherited && inherited.kind !== "other") {
+    const handle = index.methodOf(classId, "handleRequest");
+    if (inherited.kind === "auth" && handle?.k === "fn" && !index.signalsOf(handle.id).rejects) {
+      return { ...inherited, kind: "optional-auth", definedAt: cls.loc, evidence: index.functions.get(handle.id)?.loc ?? inherited.evidence };
+    }
+    return { ...inherited, definedAt: cls.loc };
+  }
+  const guard = index.methodOf(classId, "canActivate");
+  if (guard?.k === "fn") {
+    // A guard's canActivate receives an ExecutionContext, not the request: it is no request function.
+    const { fnId: _, ...verdict } = classifyFunction(guard.id, cls.name, index);
+    return { ...verdict, definedAt: cls.loc };
+  }
+  const middleware = index.methodOf(classId, "use");
+  if (middleware?.k === "fn") return classifyFunction(middleware.id, cls.name, index);
+  // A pipe (PipeTransform): its transform validates or it is just a conversion.
+  const pipe = index.methodOf(classId, "transform");
+  if (pipe?.k === "fn") {
+    const { fnId: _, ...verdict } = classifyFunction(pipe.id, cls.name, index);
+    return { ...verdict, definedAt: cls.loc };
+  }
+  return { kind: "other", name: cls.name, definedAt: cls.loc, authLike: inherited?.authLike ?? false };
+}
+
+/** The package value a class finally extends (`AuthGuard('jwt')`, `ThrottlerGuard`), through project superclasses. */
+function libraryBase(classId: string, index: ProjectIndex, depth = 0): Sym | undefined {
+  const superClass = index.classes.get(classId)?.superClass;
+  if (!superClass || depth > 8) return undefined;
+  const resolved = index.resolve(superClass);
+  if (resolved.k === "class") return libraryBase(resolved.id, index, depth + 1);
+  if (resolved.k === "ext" || (resolved.k === "call" && resolved.callee.k === "ext")) return resolved;
+  return undefined;
 }
 
 /** A project function: a guard when it reads or verifies a credential and rejects the request. */
@@ -144,6 +239,14 @@ export function handlerGuards(s: AuthSignals | undefined): boolean {
 function optionIs(options: Sym | undefined, key: string, value: unknown): boolean {
   const option = options?.k === "obj" ? own(options.props, key) : undefined;
   return option?.k === "lit" && option.value === value;
+}
+
+/** Regular-expression entries of `unless({ path })`, kept as their source text. */
+function exemptPatterns(options: Sym | undefined): string[] | undefined {
+  const path = options?.k === "obj" ? own(options.props, "path") : undefined;
+  const items = path?.k === "arr" ? path.items : path ? [path] : [];
+  const patterns = items.flatMap((i) => (i.k === "unknown" && /^\/.+\/[dgimsuy]*$/.test(i.text) ? [i.text] : []));
+  return patterns.length ? patterns : undefined;
 }
 
 function exemptPaths(options: Sym | undefined): string[] {

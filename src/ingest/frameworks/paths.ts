@@ -30,8 +30,8 @@ export function joinPaths(...parts: string[]): string {
 }
 
 /**
- * Express/Fastify/Koa `:id`, `:id?`, `:id(\\d+)`, Next/Nitro `[id]`, `[...slug]`, and `*`
- * become OpenAPI `{id}` templates.
+ * Express/Fastify/Koa `:id`, `:id?`, `:id(\\d+)`, Hono `:id{[0-9]+}`, Next/Nitro `[id]`,
+ * `[...slug]`, and `*` become OpenAPI `{id}` templates.
  */
 export function toOpenApiPath(path: string): string {
   let wildcard = 0;
@@ -42,7 +42,7 @@ export function toOpenApiPath(path: string): string {
         .replace(/^\[\.\.\.(\w+)\]$/, "{$1}")
         .replace(/^\[\[\.\.\.(\w+)\]\]$/, "{$1}")
         .replace(/^\[(\w+)\]$/, "{$1}")
-        .replace(/:(\w+)(\([^)]*\))?\??/g, "{$1}")
+        .replace(/:(\w+)(\([^)]*\)|\{(?:[^{}]|\{[^{}]*\})*\})?\??/g, "{$1}")
         .replace(/^\*$/, () => `{wildcard${wildcard++ ? wildcard : ""}}`),
     )
     .join("/");
@@ -62,4 +62,10 @@ export function scopeCovers(scope: string, path: string): boolean {
   const p = path.split("/").filter(Boolean);
   if (s.length > p.length) return false;
   return s.every((seg, i) => seg === p[i] || seg.startsWith("{") || p[i].startsWith("{"));
+}
+
+/** The same route template, whatever its parameters are called (`/a/{id}` and `/a/{slug}`). */
+export function samePath(a: string, b: string): boolean {
+  const shape = (p: string) => joinPaths(p).replace(/\{[^}]*\}/g, "{}");
+  return shape(a) === shape(b);
 }

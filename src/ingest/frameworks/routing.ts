@@ -35,6 +35,8 @@ export interface RoutingContext {
   template?: RoutingContext;
   /** A context created inside a factory, standing for the apps the factory makes. */
   isTemplate?: boolean;
+  /** The expression that created it (`new Router({ prefix })`, `NestFactory.create(AppModule)`): its arguments are options. */
+  origin?: Extract<Sym, { k: "call" | "new" }>;
 }
 
 /** How each framework recognises the contexts it creates. */
@@ -42,6 +44,8 @@ export interface ContextRecogniser {
   framework: Framework;
   /** "app" or "router" when the resolved value is a context this framework created. */
   creates(sym: Sym): "app" | "router" | undefined;
+  /** Methods that return the context they are called on (Hono's `app.get(…).post(…)`). */
+  chains?: ReadonlySet<string>;
 }
 
 export class RoutingGraph {
@@ -79,7 +83,7 @@ export class RoutingGraph {
     const key = `${template.key}@${at.file}:${at.line}:${at.column}`;
     let ctx = this.contexts.get(key);
     if (!ctx) {
-      ctx = { key, kind: template.kind, framework: template.framework, loc: at, calls: [], mounted: false, template };
+      ctx = { key, kind: template.kind, framework: template.framework, loc: at, calls: [], mounted: false, template, ...(template.origin ? { origin: template.origin } : {}) };
       this.contexts.set(key, ctx);
     }
     return ctx;
@@ -92,12 +96,25 @@ export class RoutingGraph {
     }
     if (sym.k === "call" || sym.k === "new") {
       const callee = this.index.resolve(sym.callee);
+      const chained = sym.k === "call" ? this.chainedContext(callee) : undefined;
+      if (chained) return chained;
+      // `new Hono().basePath('/api')` starts where `new Hono()` does: the method keeps them apart.
+      const method = callee.k === "member" ? `#${callee.prop}` : "";
       for (const r of this.recognisers) {
         const kind = r.creates(callee);
-        if (kind) return this.ensure(`ctx:${sym.loc.file}:${sym.loc.line}:${sym.loc.column}`, { kind, framework: r.framework, loc: sym.loc });
+        if (kind) return this.ensure(`ctx:${sym.loc.file}:${sym.loc.line}:${sym.loc.column}${method}`, { kind, framework: r.framework, loc: sym.loc, origin: sym });
       }
     }
     return undefined;
+  }
+
+  /** `app.get(…)` returns `app` in frameworks whose methods chain. */
+  private chainedContext(callee: Sym): RoutingContext | undefined {
+    if (callee.k !== "member") return undefined;
+    const chaining = this.recognisers.filter((r) => r.chains?.has(callee.prop));
+    if (!chaining.length) return undefined;
+    const ctx = this.contextOf(callee.obj);
+    return ctx && (!ctx.framework || chaining.some((r) => r.framework === ctx.framework)) ? ctx : undefined;
   }
 
   /** The context for parameter `index` of a project function (a plugin or a routes module). */
@@ -150,7 +167,17 @@ export class RoutingGraph {
 }
 
 function byPosition(a: ContextCall, b: ContextCall): number {
-  return a.call.loc.file.localeCompare(b.call.loc.file) || a.call.order - b.call.order;
+  return a.call.loc.file.localeCompare(b.call.loc.file) || a.call.order - b.call.order || chainDepth(a.call.callee) - chainDepth(b.call.callee);
+}
+
+/**
+ * In `app.use(a).get(b)` both calls start at `app`; the inner one (fewer calls under its
+ * callee) runs first.
+ */
+function chainDepth(callee: Sym): number {
+  let depth = 0;
+  for (let s = callee; s.k === "member" && s.obj.k === "call"; s = s.obj.callee) depth++;
+  return depth;
 }
 
 /** Flattens arrays of handlers (`[auth, validate]`) into a list, resolving each array. */

@@ -7,6 +7,10 @@ import type { ProjectIndex } from "../link/project-index.ts";
 import { EndpointBuilder, type ChainItem } from "./endpoint-builder.ts";
 import { expressRecogniser, walkExpress } from "./express.ts";
 import { fastifyRecogniser, walkFastify } from "./fastify.ts";
+import { graphqlRecogniser, walkGraphql } from "./graphql.ts";
+import { appOfView, honoRecogniser, walkHono } from "./hono.ts";
+import { koaRecogniser, walkKoa } from "./koa.ts";
+import { listUnreachedControllers, nestRecogniser, walkNest } from "./nestjs.ts";
 import { pathText } from "./paths.ts";
 import { flattenHandlers, HTTP_METHODS, RoutingGraph, type RoutingContext } from "./routing.ts";
 
@@ -23,6 +27,10 @@ export interface Frame {
 const WALKERS: Partial<Record<Framework, (ctx: RoutingContext, frame: Frame, walker: RouteWalker) => void>> = {
   express: walkExpress,
   fastify: walkFastify,
+  graphql: walkGraphql,
+  hono: walkHono,
+  koa: walkKoa,
+  nestjs: walkNest,
 };
 
 export class RouteWalker {
@@ -32,8 +40,8 @@ export class RouteWalker {
   readonly decorations = new Map<string, Sym>();
   readonly reached = new Set<string>();
 
-  constructor(readonly index: ProjectIndex, private readonly serviceOf: (file: string) => string) {
-    this.graph = new RoutingGraph(index, [expressRecogniser, fastifyRecogniser]);
+  constructor(readonly index: ProjectIndex, readonly serviceOf: (file: string) => string) {
+    this.graph = new RoutingGraph(index, [expressRecogniser, fastifyRecogniser, honoRecogniser, koaRecogniser, nestRecogniser, graphqlRecogniser]);
     this.builder = new EndpointBuilder(index);
     this.collectDecorations();
   }
@@ -47,6 +55,8 @@ export class RouteWalker {
       const framework = ctx.framework ?? this.guessFramework(ctx);
       this.walk(ctx, this.rootFrame(ctx, framework, false));
     }
+    // NestJS routes live on controller classes, outside the graph: list those no app reached.
+    listUnreachedControllers(this);
   }
 
   walk(ctx: RoutingContext, frame: Frame): void {
@@ -127,7 +137,18 @@ export class RouteWalker {
         for (const arg of call.args) {
           const ctx = arg.k === "call" || arg.k === "param" || arg.k === "mod" || arg.k === "member" ? this.graph.contextOfValue(arg) : undefined;
           if (ctx) this.served.add(ctx.key);
+          for (const fetch of fetchHandlers(arg)) {
+            const app = this.graph.contextOfValue(fetch.obj);
+            if (app) this.served.add(app.key);
+          }
         }
+      }
+      // Bun, Deno and Workers serve what a module exports by default: `app`, `{ fetch: app.fetch }`.
+      for (const facts of this.index.files.values()) {
+        const exported = facts.exports.default;
+        if (!exported) continue;
+        const apps = [exported, ...fetchHandlers(exported).map((f) => f.obj)].map((sym) => this.graph.contextOfValue(sym));
+        for (const app of apps) if (app?.framework === "hono") this.served.add(appOfView(app, this.graph).key);
       }
     }
     return this.served;
@@ -162,4 +183,10 @@ export class RouteWalker {
       }
     }
   }
+}
+
+/** `serve({ fetch: app.fetch })`, `Deno.serve(app.fetch)`: the apps whose fetch handler is handed over. */
+function fetchHandlers(arg: Sym): Extract<Sym, { k: "member" }>[] {
+  const values = arg.k === "obj" ? Object.values(arg.props) : [arg];
+  return values.filter((v): v is Extract<Sym, { k: "member" }> => v.k === "member" && v.prop === "fetch");
 }

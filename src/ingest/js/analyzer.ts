@@ -70,7 +70,8 @@ const TRANSPARENT = new Set([
   "TSAsExpression", "TSNonNullExpression", "TSTypeAssertion", "TSSatisfiesExpression", "ParenthesizedExpression",
   "ChainExpression", "AwaitExpression", "TSInstantiationExpression",
 ]);
-const MAX_SYM_DEPTH = 14;
+// Deep enough for a schema two objects deep with chained checks (`z.object({ a: z.object({ b: z.string().min(1).max(9) }) })`).
+const MAX_SYM_DEPTH = 24;
 const MAX_ITEMS = 64;
 const MAX_ASSIGNMENTS = 16;
 
@@ -469,7 +470,8 @@ export class FileAnalyzer implements WalkContext {
     const fn = this.currentFunction();
     const fact: CallFact = {
       callee: prune(callee),
-      args: node.arguments.map((a: Node) => prune(this.symOf(a))),
+      // `app.post(path, ...handlers)`: a spread argument stands for the values it spreads.
+      args: node.arguments.map((a: Node) => prune(this.symOf(a.type === "SpreadElement" ? a.argument : a))),
       loc: this.loc(node),
       inLoop: this.inLoop(),
       inTry: this.inTry(),
@@ -619,7 +621,7 @@ export class FileAnalyzer implements WalkContext {
         for (const p of e.properties.slice(0, MAX_ITEMS)) {
           if (p.type === "SpreadElement") spreads.push(this.symIn(p.argument, scope));
           else {
-            const key = propertyName(p);
+            const key = propertyName(p) ?? (p.computed ? this.computedKey(p.key, scope) : undefined);
             if (key !== undefined) props[key] = p.value ? this.symIn(p.value, scope) : UNKNOWN;
           }
         }
@@ -651,6 +653,14 @@ export class FileAnalyzer implements WalkContext {
       binding.computing = false;
     }
     return withAssignments(binding.sym, binding);
+  }
+
+  /** `{ [Segments.BODY]: … }`: a literal key as its text, a package constant as `[celebrate.Segments.BODY]`. */
+  private computedKey(key: Node, scope: Scope): string | undefined {
+    const sym = this.symIn(key, scope);
+    if (sym.k === "lit" && sym.value !== null) return String(sym.value);
+    if (sym.k === "ext") return `[${[sym.pkg, ...sym.path].join(".")}]`;
+    return undefined;
   }
 
   private callSym(e: Node, scope: Scope): Sym {

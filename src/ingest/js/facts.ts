@@ -51,6 +51,13 @@ export interface DecoratorFact {
   loc: SourceLocation;
 }
 
+/** A declared type: its text, and what its name stands for when it names a value (a DTO class). */
+export interface TypeRef {
+  text: string;
+  ref?: Sym;
+  optional: boolean;
+}
+
 export interface ClassFact {
   id: string;
   name: string;
@@ -62,6 +69,8 @@ export interface ClassFact {
   methodDecorators: Record<string, DecoratorFact[]>;
   /** Decorators on each parameter of each method (constructor included), by method name. */
   paramDecorators: Record<string, DecoratorFact[][]>;
+  /** Declared types of the parameters of each method that has decorated parameters (`@Body() dto: CreateDto`). */
+  paramTypes?: Record<string, (TypeRef | undefined)[]>;
   /** Property declarations with their type annotation text and decorators (DTO classes). */
   properties: { name: string; optional: boolean; type?: string; decorators: DecoratorFact[]; loc: SourceLocation }[];
 }

@@ -1,10 +1,16 @@
 // Links every file's facts into the Architecture Model: routes through the routing graph,
 // services from packages, and how much of the project was understood.
-import type { ArchitectureModel, Endpoint, Framework, Handler, RunCoverage, Service, Skipped } from "../../model/types.ts";
+import type { ArchitectureModel, Endpoint, Framework, Handler, RequestInput, RunCoverage, Service, Skipped } from "../../model/types.ts";
 import type { FileFacts } from "../js/facts.ts";
 import type { Workspace } from "../workspace/types.ts";
 import { RouteWalker } from "../frameworks/walk.ts";
+import { linkGraphql } from "../frameworks/graphql.ts";
+import { addFileRoutes } from "../frameworks/file-routes.ts";
 import { ProjectIndex } from "./project-index.ts";
+import { buildCodeModel, reachableFunctions, requestInputsOf, type CodeModel, type RequestParam } from "./code-model.ts";
+import { paramsOfFunction, requestParamsOf } from "./request-params.ts";
+import { hoistSchemas } from "../schemas/components.ts";
+import { ingestData } from "../data/index.ts";
 
 export interface BuildInput {
   skipped: Skipped[];
@@ -12,32 +18,55 @@ export interface BuildInput {
   bytesParsed: number;
 }
 
-const ROUTING_PACKAGES: Partial<Record<string, Framework>> = { express: "express", fastify: "fastify" };
+const ROUTING_PACKAGES: Partial<Record<string, Framework>> = {
+  express: "express", fastify: "fastify", "@nestjs/core": "nestjs", "@nestjs/common": "nestjs", koa: "koa", "@koa/router": "koa", "koa-router": "koa",
+  hono: "hono", h3: "nitro", nitropack: "nitro",
+};
 
 export function buildModel(workspace: Workspace, facts: FileFacts[], input: BuildInput): ArchitectureModel {
   const index = new ProjectIndex(facts);
   const serviceOf = serviceLookup(workspace);
   const walker = new RouteWalker(index, serviceOf);
   walker.run();
-  const endpoints = uniqueIds(walker.builder.endpoints).sort(byEndpoint);
-  const handlers = handlersOf(endpoints, index);
-  const services = servicesOf(workspace, facts, endpoints);
-  const coverage = coverageOf(workspace, facts, input, walker, endpoints, services);
+  const graphql = linkGraphql(index, walker, workspace.root);
+  addFileRoutes(index, walker.builder, serviceOf);
+  // Named request/response schemas move into components.schemas; endpoints keep `$ref`s.
+  const { endpoints, schemas } = hoistSchemas(uniqueIds(walker.builder.endpoints).sort(byEndpoint));
+  const requestParams = requestParamsOf(walker.builder.requestFunctions, index);
+  const code = buildCodeModel(index, requestParams, serviceOf);
+  const withInputs = endpoints.map((e) => (e.handlerId ? { ...e, inputs: inputsOf(index, e.handlerId, requestParams) } : e));
+  const handlers = handlersOf(withInputs, index, code);
+  const services = servicesOf(workspace, facts, withInputs);
+  const data = ingestData(workspace.root, index);
+  const coverage = coverageOf(workspace, facts, { ...input, warnings: [...input.warnings, ...graphql.warnings, ...data.warnings] }, walker, endpoints, services);
   return {
     schemaVersion: 1,
     project: workspace.name,
     services,
-    endpoints,
+    endpoints: withInputs,
     handlers,
-    entities: [],
-    dataAccesses: [],
-    outboundCalls: [],
-    securityControls: [],
-    observabilityControls: [],
-    secrets: [],
-    schemas: {},
+    entities: data.entities,
+    dataAccesses: code.dataAccesses,
+    outboundCalls: code.outboundCalls,
+    securityControls: code.securityControls,
+    observabilityControls: code.observabilityControls,
+    secrets: code.secrets,
+    schemas,
     coverage,
+    ...(graphql.info ? { graphql: graphql.info } : {}),
+    ...(data.migrations.length ? { migrations: data.migrations } : {}),
   };
+}
+
+function groupIds(items: readonly { id: string; functionId?: string }[]): Map<string, string[]> {
+  const byFn = new Map<string, string[]>();
+  for (const item of items) {
+    if (!item.functionId) continue;
+    const list = byFn.get(item.functionId) ?? [];
+    list.push(item.id);
+    byFn.set(item.functionId, list);
+  }
+  return byFn;
 }
 
 function serviceLookup(workspace: Workspace): (file: string) => string {
@@ -59,13 +88,30 @@ function servicesOf(workspace: Workspace, facts: FileFacts[], endpoints: Endpoin
     .sort((a, b) => a.root.localeCompare(b.root));
 }
 
-function handlersOf(endpoints: Endpoint[], index: ProjectIndex): Handler[] {
+/** What a handler reads from the request, over all its request parameters. */
+function inputsOf(index: ProjectIndex, fnId: string, params: ReadonlyMap<string, RequestParam>): RequestInput[] {
+  const seen = new Map<string, RequestInput>();
+  for (const param of paramsOfFunction(params, fnId)) {
+    for (const input of requestInputsOf(index, fnId, param)) seen.set(`${input.kind} ${input.path}`, seen.get(`${input.kind} ${input.path}`) ?? input);
+  }
+  return [...seen.values()].sort((a, b) => (a.kind + a.path < b.kind + b.path ? -1 : a.kind + a.path > b.kind + b.path ? 1 : 0));
+}
+
+/** Each located handler with the data accesses and outbound calls it reaches through project functions. */
+function handlersOf(endpoints: Endpoint[], index: ProjectIndex, code: CodeModel): Handler[] {
+  const accessesByFn = groupIds(code.dataAccesses);
+  const callsByFn = groupIds(code.outboundCalls);
   const byId = new Map<string, Handler>();
   for (const e of endpoints) {
     if (!e.handlerId || byId.has(e.handlerId)) continue;
     const fn = index.functions.get(e.handlerId);
     if (!fn) continue;
-    byId.set(fn.id, { id: fn.id, name: fn.name, location: fn.loc, dataAccessIds: [], outboundCallIds: [] });
+    const reached = reachableFunctions(index, fn.id);
+    byId.set(fn.id, {
+      id: fn.id, name: fn.name, location: fn.loc,
+      dataAccessIds: reached.flatMap((id) => accessesByFn.get(id) ?? []).sort(),
+      outboundCallIds: reached.flatMap((id) => callsByFn.get(id) ?? []).sort(),
+    });
   }
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
@@ -83,7 +129,7 @@ function coverageOf(workspace: Workspace, facts: FileFacts[], input: BuildInput,
   if (endpoints.length === 0) {
     warnings.unshift(routingDeps.length
       ? `no route registrations were found although the project depends on ${[...new Set(routingDeps)].sort().join(", ")}: routes may be registered in a way bka does not follow yet`
-      : "no HTTP routes were found: bka reads Express and Fastify route registrations");
+      : "no HTTP routes were found: bka reads Express, Fastify, NestJS, Koa and Hono route registrations, and Nitro and Next.js file routes");
     understanding = Math.min(understanding, 40);
   }
   if (unusable) warnings.push(`${unusable} file(s) could not be parsed or read and were skipped`);

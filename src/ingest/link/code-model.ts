@@ -40,5 +40,5 @@ export function buildCodeModel(index: ProjectIndex, requestParams: ReadonlyMap<s
  * per kind and path, sorted.
  */
 export function requestInputsOf(index: ProjectIndex, fnId: string, param: RequestParam): RequestInput[] {
-  return collectRequestInputs(index, fnId, param.index, param.style);
+  return collectRequestInputs(index, fnId, param);
 }

@@ -6,7 +6,7 @@
 import type { RequestInput, SourceLocation, TaintFlow } from "../../model/types.ts";
 import type { CallFact } from "../js/facts.ts";
 import type { Sym } from "../js/sym.ts";
-import { inputOf, isReadMethod, projectFunctions, readsOf, type RequestParam, type RequestReadFact } from "../code/request-reads.ts";
+import { inputOf, isReadMethod, projectFunctions, readsOf, requestParamKey, type RequestParam, type RequestReadFact } from "../code/request-reads.ts";
 import { byLocation, extPath, extRoot, isProcessEnv, locKey, memberChain, packageName, paramChain, resolveShallow, substituteParams, type ParamChain } from "../code/values.ts";
 import type { ProjectIndex } from "./project-index.ts";
 
@@ -27,7 +27,7 @@ export interface Origin {
 
 const MAX_DEPTH = 40;
 /** Call sites and function summaries followed from one sink. */
-const MAX_HOPS = 8;
+const MAX_HOPS = 6;
 /** Symbols visited for one sink before giving up (as "unknown"), so alternatives cannot explode. */
 const MAX_VISITS = 4000;
 const MAX_FLOWS = 20;
@@ -38,8 +38,10 @@ const PASS_THROUGH_GLOBALS = new Set(["String", "JSON", "Array", "Object", "Buff
 const PURE_METHODS = new Set([
   "toString", "valueOf", "trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase", "toLocaleLowerCase", "toLocaleUpperCase",
   "split", "join", "slice", "substring", "substr", "replace", "replaceAll", "concat", "padStart", "padEnd", "normalize", "repeat",
-  "at", "charAt", "map", "filter", "flat", "toFixed", "toISOString",
+  "at", "charAt", "filter", "flat", "toFixed", "toISOString", "find", "slice", "sort", "reverse",
 ]);
+/** `items.map(fn)`: the result is what fn returns for an item, not the items. */
+const MAPPING_METHODS = new Set(["map", "flatMap"]);
 const VALIDATOR_PACKAGES = new Set([
   "zod", "joi", "@hapi/joi", "yup", "valibot", "superstruct", "@sinclair/typebox", "ajv", "class-validator", "class-transformer",
   "io-ts", "runtypes", "arktype", "@effect/schema", "effect", "@vinejs/vine", "fastest-validator", "validator", "@sinclair/typebox/value",
@@ -146,14 +148,16 @@ class TaintWalker {
     const member = sym as Extract<Sym, { k: "member" }>;
     const resolved = resolveShallow(this.index, member);
     if (resolved.k !== "member") return this.walk(resolved, depth + 1, hops);
+    // A property an object literal does not have can only come from its spreads.
+    if (member.obj.k === "obj") return this.all(member.obj.spreads, depth, hops);
     // A property of a value carries what the value carries.
     return this.walk(member.obj, depth + 1, hops);
   }
 
   private paramValue(chain: ParamChain, depth: number, hops: number): Result {
-    const request = this.requestParams.get(chain.fn);
-    if (request && request.index === chain.index) {
-      const input = inputOf(request.style, chain.path);
+    const request = this.requestParams.get(requestParamKey(chain.fn, chain.index));
+    if (request) {
+      const input = inputOf(request, chain.path);
       if (!input) return UNKNOWN_RESULT;
       return { flows: [{ source: { ...input, location: this.readLocation(chain) }, steps: [] }], unknown: false };
     }
@@ -203,6 +207,7 @@ class TaintWalker {
       return { flows: args.flows, unknown: true };
     }
     if (callee.k === "member") {
+      if (MAPPING_METHODS.has(callee.prop)) return this.mappedValue(callee.obj, sym, depth, hops);
       if (PURE_METHODS.has(callee.prop)) return this.all([callee.obj, ...sym.args], depth, hops);
       const root = extRoot(callee);
       if (IO_METHODS.has(callee.prop) || (root && IO_PACKAGES.has(packageName(root.pkg)))) return UNKNOWN_RESULT;
@@ -211,15 +216,24 @@ class TaintWalker {
     return { flows: parts.flows, unknown: true };
   }
 
+  private mappedValue(items: Sym, call: Extract<Sym, { k: "call" }>, depth: number, hops: number): Result {
+    const callback = call.args[0];
+    const functions = callback ? projectFunctions(this.index, callback) : [];
+    if (!functions.length) return this.all([items, ...call.args], depth, hops);
+    const item = memberChain(items, ["[]"]);
+    const perItem: Extract<Sym, { k: "call" }> = { k: "call", callee: callback, args: [item, { k: "lit", value: 0 }, items], loc: call.loc };
+    return this.summaryValue(perItem, functions, depth, hops);
+  }
+
   /** `req.get("x-forwarded-for")`, `c.req.query("q")`: a request read made by a method call. */
   private requestMethodRead(sym: Extract<Sym, { k: "call" }>): Result | undefined {
     if (sym.callee.k !== "member" || !isReadMethod(sym.callee.prop)) return undefined;
     const chain = paramChain(sym.callee.obj);
-    const request = chain && this.requestParams.get(chain.fn);
-    if (!chain || !request || request.index !== chain.index) return undefined;
+    const request = chain && this.requestParams.get(requestParamKey(chain.fn, chain.index));
+    if (!chain || !request) return undefined;
     const first = sym.args[0];
     const arg = first?.k === "lit" && typeof first.value === "string" ? first.value : undefined;
-    const input = inputOf(request.style, chain.path, { method: sym.callee.prop, ...(arg !== undefined ? { arg } : {}) });
+    const input = inputOf(request, chain.path, { method: sym.callee.prop, ...(arg !== undefined ? { arg } : {}) });
     return input ? { flows: [{ source: { ...input, location: sym.loc }, steps: [] }], unknown: false } : undefined;
   }
 

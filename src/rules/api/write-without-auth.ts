@@ -180,6 +180,8 @@ function reportUnknown(model: ArchitectureModel, ctx: RuleContext, endpoint: End
 
 function isWriteThatShouldBeProtected(endpoint: Endpoint): boolean {
   if (!WRITE_METHODS.includes(endpoint.method)) return false;
+  // Every GraphQL operation is a POST; only mutations change data.
+  if (endpoint.framework === "graphql" && !endpoint.operationName?.startsWith("Mutation.")) return false;
   // A catch-all (`app.all("*", notFound)`) is a fallback or a proxy, not a write route.
   if (endpoint.method === "ALL" && /\*|\{\?\}/.test(endpoint.path)) return false;
   return !isPublicByDesign(endpoint);

@@ -1,0 +1,114 @@
+// The schema rules, each on a billing schema that has its flaw and on the same schema fixed.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { readSqlFiles } from "../../src/ingest/data/sql.ts";
+import type { ArchitectureModel, Entity } from "../../src/model/types.ts";
+import type { Rule } from "../../src/rules/types.ts";
+import { rule as duplicateIndex } from "../../src/rules/database/duplicate-index.ts";
+import { rule as fkWithoutIndex } from "../../src/rules/database/fk-without-index.ts";
+import { rule as missingPrimaryKey } from "../../src/rules/database/missing-primary-key.ts";
+import { isMoneyName, rule as moneyAsFloat } from "../../src/rules/database/money-as-float.ts";
+import { rule as noUpdatedAt } from "../../src/rules/database/no-updated-at.ts";
+import { rule as nullableUnique } from "../../src/rules/database/nullable-unique.ts";
+import { rule as redundantIndex } from "../../src/rules/database/redundant-index.ts";
+import { rule as timestampWithoutTimeZone } from "../../src/rules/database/timestamp-without-time-zone.ts";
+import { rule as varcharLimit } from "../../src/rules/database/varchar-limit-without-reason.ts";
+import { at, dataAccess, emptyModel, evidenceLines, fixture, runRule } from "./model-builder.ts";
+
+const SCHEMA = "db/schema.sql";
+
+function schemaModel(root: string, overrides: Partial<ArchitectureModel> = {}): ArchitectureModel {
+  const { builder, warnings } = readSqlFiles([{ path: SCHEMA, text: readFileSync(join(root, SCHEMA), "utf8"), tool: "plain" }]);
+  assert.deepEqual(warnings, []);
+  return emptyModel({ entities: builder.entities(), ...overrides });
+}
+
+const flawed = fixture("database-schema", "flawed");
+const clean = fixture("database-schema", "clean");
+
+/** Each rule, the `file:line` of every finding on the flawed schema, and its confidence. */
+const CASES: { rule: Rule; lines: string[]; confidence: number; message: RegExp }[] = [
+  { rule: fkWithoutIndex, lines: [`${SCHEMA}:23`], confidence: 85, message: /^invoice_lines\.invoice_id references invoices \(id\) but no index starts with invoice_id .*each delete on invoices cascades through invoice_lines with a full scan\.$/ },
+  { rule: moneyAsFloat, lines: [`${SCHEMA}:14`], confidence: 90, message: /^invoices\.amount holds money as double precision/ },
+  { rule: timestampWithoutTimeZone, lines: [`${SCHEMA}:15`], confidence: 90, message: /^invoices\.issued_at is timestamp: / },
+  { rule: missingPrimaryKey, lines: [`${SCHEMA}:28`], confidence: 90, message: /^exchange_rates has no primary key: / },
+  { rule: nullableUnique, lines: [`${SCHEMA}:5`], confidence: 70, message: /^The unique constraint on accounts \(username\) includes nullable username/ },
+  { rule: varcharLimit, lines: [`${SCHEMA}:4`], confidence: 50, message: /^accounts\.email is varchar\(255\): is 255 characters a rule of the business\?/ },
+  { rule: duplicateIndex, lines: [`${SCHEMA}:9`, `${SCHEMA}:4`], confidence: 95, message: /^The index accounts_email_idx on accounts \(email\) duplicates the unique constraint on accounts \(email\)/ },
+  { rule: redundantIndex, lines: [`${SCHEMA}:18`, `${SCHEMA}:19`], confidence: 80, message: /^The index invoices_account_id_idx on invoices \(account_id\) is the leading part of the index invoices_account_id_issued_at_idx/ },
+  { rule: noUpdatedAt, lines: [`${SCHEMA}:21`], confidence: 50, message: /^invoice_lines has no column recording when a row last changed/ },
+];
+
+describe("database schema rules", () => {
+  for (const { rule, lines, confidence, message } of CASES) {
+    describe(rule.meta.id, () => {
+      it("reports the flaw at its line, with real evidence", () => {
+        const findings = runRule(rule, schemaModel(flawed), flawed);
+        assert.equal(findings.length, 1, findings.map((f) => f.message).join("\n"));
+        const [finding] = findings;
+        assert.deepEqual(evidenceLines(finding), lines);
+        assert.equal(finding.confidence, confidence);
+        assert.match(finding.message, message);
+        assert.ok(finding.remediation.summary.length > 0);
+        if (finding.band === "ask") assert.ok(finding.question, "an ask finding carries its question");
+        if (finding.band === "decide") assert.ok(finding.remediation.options?.length, "a decide finding carries options");
+      });
+
+      it("reports nothing on the fixed schema", () => {
+        assert.deepEqual(runRule(rule, schemaModel(clean), clean).map((f) => f.message), []);
+      });
+    });
+  }
+
+  it("fk-without-index is certain when a query filters on the column", () => {
+    const query = dataAccess({ location: { file: SCHEMA, line: 23, column: 3 }, entity: "invoice_lines", filterColumns: ["invoice_id"] });
+    const [finding] = runRule(fkWithoutIndex, schemaModel(flawed, { dataAccesses: [query] }), flawed);
+    assert.equal(finding.confidence, 95);
+    assert.equal(finding.band, "act");
+    assert.match(finding.message, /and 1 query filters on it\.$/);
+    assert.equal(finding.remediation.fix?.replacement, "CREATE INDEX CONCURRENTLY invoice_lines_invoice_id_idx ON invoice_lines (invoice_id);");
+  });
+
+  it("an index whose leading columns are the key's, in any order, covers the foreign key", () => {
+    const entity: Entity = {
+      name: "likes", source: "sql", location: at(flawed, SCHEMA, "CREATE TABLE invoice_lines"),
+      columns: [{ name: "post_id", type: "integer", nullable: false }, { name: "user_id", type: "integer", nullable: false }],
+      primaryKey: ["user_id", "post_id"], uniques: [], checks: [], indexes: [{ name: "likes_post_id_idx", columns: ["post_id"], unique: false }],
+      foreignKeys: [{ columns: ["user_id"], references: { entity: "users", columns: ["id"] } }, { columns: ["post_id", "user_id"], references: { entity: "x", columns: ["a", "b"] } }],
+    };
+    assert.deepEqual(runRule(fkWithoutIndex, emptyModel({ entities: [entity] }), flawed), []);
+  });
+
+  it("money names are whole words: unit_price and totalAmount are money, price_count and discount_rate are not", () => {
+    assert.deepEqual(["unit_price", "totalAmount", "balance", "price_count", "discount_rate", "priceless", "tax_percent"].map(isMoneyName), [true, true, true, false, false, false, false]);
+  });
+
+  it("money-as-float asks about a MongoDB Number; timestamp-without-time-zone names Prisma's default", () => {
+    const loc = at(flawed, SCHEMA, "amount double precision");
+    const mongo: Entity = { name: "payments", source: "mongoose", location: loc, columns: [{ name: "amount", type: "number", nullable: true, location: loc }], primaryKey: ["_id"], foreignKeys: [], uniques: [], checks: [], indexes: [] };
+    const [money] = runRule(moneyAsFloat, emptyModel({ entities: [mongo] }), flawed);
+    assert.equal(money.confidence, 75);
+    assert.match(money.remediation.fix?.replacement ?? "", /Decimal128/);
+    const prisma: Entity = { ...mongo, name: "Event", source: "prisma", columns: [{ name: "startsAt", type: "timestamp(3)", nullable: false, location: loc }] };
+    const [stamp] = runRule(timestampWithoutTimeZone, emptyModel({ entities: [prisma] }), flawed);
+    assert.match(stamp.message, /Prisma's DateTime maps to timestamp\(3\) unless marked @db\.Timestamptz/);
+    assert.equal(stamp.confidence, 90);
+  });
+
+  it("missing-primary-key is a decision when a NOT NULL unique could be the key", () => {
+    const model = schemaModel(flawed);
+    const rates = model.entities.find((e) => e.name === "exchange_rates")!;
+    rates.uniques.push(["currency"]);
+    const [finding] = runRule(missingPrimaryKey, model, flawed);
+    assert.equal(finding.confidence, 75);
+    assert.equal(finding.remediation.fix?.replacement, "ALTER TABLE exchange_rates ADD PRIMARY KEY (currency);");
+  });
+
+  it("no schema rule reports MongoDB collections as SQL tables", () => {
+    const loc = at(flawed, SCHEMA, "CREATE TABLE exchange_rates");
+    const collection: Entity = { name: "events", source: "mongoose", location: loc, columns: [{ name: "at", type: "date", nullable: true }, { name: "code", type: "string", nullable: true }], primaryKey: [], foreignKeys: [{ columns: ["user"], references: { entity: "users", columns: ["_id"] } }], uniques: [["code"]], checks: [], indexes: [] };
+    for (const { rule } of CASES) assert.deepEqual(runRule(rule, emptyModel({ entities: [collection] }), flawed), [], rule.meta.id);
+  });
+});

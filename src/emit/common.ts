@@ -10,10 +10,9 @@ export const MIN_UNDERSTANDING_FOR_CLEAN_BILL = 60;
 export const TOO_LITTLE_UNDERSTOOD =
   "bka understood too little of this project to give a clean bill of health";
 
-/** Code-point order: unlike localeCompare it does not depend on the machine's ICU or locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+import { compareText } from "../model/order.ts";
+
+export { compareText };
 
 export function sortedKeys(record: Record<string, unknown>): string[] {
   return Object.keys(record).sort(compareText);

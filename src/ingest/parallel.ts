@@ -1,12 +1,11 @@
 // Parses and walks files on worker threads: each file is independent until linking, and its
-// facts are plain data, so N workers take N slices and send facts back. Small projects stay on
-// the main thread, where starting workers would cost more than it saves.
+// facts are plain data, so N workers take N slices and send facts back.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { SourceFile, Workspace } from "./workspace/types.ts";
 import type { FileOutcome } from "./index.ts";
 
-/** Below this many bytes of source, one thread is faster than starting workers. */
+/** With BKA_WORKERS=auto, below this many bytes of source one thread is used. */
 export const PARALLEL_MIN_BYTES = 2 * 1024 * 1024;
 
 export interface WorkerRequest {
@@ -19,11 +18,21 @@ export type WorkerMessage =
   | { kind: "done"; outcomes: FileOutcome[] }
   | { kind: "error"; message: string };
 
+/**
+ * Workers are opt-in (`BKA_WORKERS=N`, or `auto` for one per core on projects over 2 MB).
+ * Measured on the 2-core machines here (Node 20, ghost): 2 workers took 13.4 s against 7.5 s on
+ * one thread, because each worker loads and transpiles the TypeScript sources again and the
+ * facts are copied back; see docs/benchmarks.md.
+ */
 export function workerCount(workspace: Workspace): number {
-  const bytes = workspace.files.reduce((n, f) => n + f.size, 0);
-  if (bytes < PARALLEL_MIN_BYTES || process.env.BKA_WORKERS === "0") return 0;
-  const requested = Number(process.env.BKA_WORKERS);
-  return Number.isInteger(requested) && requested > 0 ? requested : Math.min(availableParallelism(), 4);
+  const setting = process.env.BKA_WORKERS;
+  if (!setting || setting === "0") return 0;
+  if (setting === "auto") {
+    const bytes = workspace.files.reduce((n, f) => n + f.size, 0);
+    return bytes < PARALLEL_MIN_BYTES ? 0 : Math.min(availableParallelism(), 4);
+  }
+  const requested = Number(setting);
+  return Number.isInteger(requested) && requested > 0 ? requested : 0;
 }
 
 /** Analyses every file of the workspace on `count` workers; outcomes come back in file order. */

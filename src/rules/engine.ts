@@ -4,6 +4,7 @@ import type { ArchitectureModel } from "../model/types.ts";
 import { bandOf, SEVERITIES, type Finding } from "../model/finding.ts";
 import type { Rule, RuleContext } from "./types.ts";
 import type { SourceReader } from "../ingest/source-reader.ts";
+import { compareText } from "../model/order.ts";
 
 /**
  * A run that understood little of the project must not speak with full confidence:
@@ -70,10 +71,10 @@ export function sortFindings(findings: Finding[]): Finding[] {
     (a, b) =>
       b.confidence - a.confidence ||
       sev(a) - sev(b) ||
-      (a.location?.file ?? "").localeCompare(b.location?.file ?? "") ||
+      compareText(a.location?.file ?? "", b.location?.file ?? "") ||
       (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
       (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.fingerprint.localeCompare(b.fingerprint),
+      compareText(a.ruleId, b.ruleId) ||
+      compareText(a.fingerprint, b.fingerprint),
   );
 }

@@ -26,6 +26,7 @@ import { rule as noRequestLogging } from "./observability/no-request-logging.ts"
 import { rule as outboundWithoutTimeout } from "./reliability/outbound-without-timeout.ts";
 import { rule as hardcodedSecret } from "./security/hardcoded-secret.ts";
 import { rule as sqlInjection } from "./security/sql-injection.ts";
+import { compareText } from "../model/order.ts";
 
 export const ALL_RULES: readonly Rule[] = [
   graphqlIntrospectionInProduction,
@@ -54,4 +55,4 @@ export const ALL_RULES: readonly Rule[] = [
   outboundWithoutTimeout,
   hardcodedSecret,
   sqlInjection,
-].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+].sort((a, b) => compareText(a.meta.id, b.meta.id));

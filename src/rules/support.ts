@@ -4,6 +4,7 @@
 import type { ArchitectureModel, Endpoint, SourceLocation } from "../model/types.ts";
 import { bandOf, type Band, type Reference } from "../model/finding.ts";
 import { scaleByUnderstanding } from "./engine.ts";
+import { compareText } from "../model/order.ts";
 
 /** "POST /api/articles", or "POST /graphql (createUser)" for an operation — how findings name an endpoint. */
 export function describeEndpoint(endpoint: Pick<Endpoint, "method" | "path" | "operationName">): string {
@@ -31,7 +32,7 @@ export function questionIfAsk(model: ArchitectureModel, confidence: number, ques
 
 /** Stable order for locations: file, then line, then column. */
 export function byLocation(a: SourceLocation, b: SourceLocation): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+  return compareText(a.file, b.file) || a.line - b.line || a.column - b.column;
 }
 
 /** The same location listed once, in source order. */

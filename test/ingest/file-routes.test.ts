@@ -76,9 +76,9 @@ describe("Nitro patterns (Nuxt server/)", async () => {
 
   it("maps files to routes: apiBaseURL from nuxt.config, method suffixes, catch-alls, dotted names", () => {
     assert.deepEqual(model.endpoints.map(row), [
-      "nitro ALL /_api/{slug} optional",
       "nitro GET /_api/admin/stats required",
       "nitro GET /_api/me required",
+      "nitro ALL /_api/{slug} optional",
       "nitro GET /feed.xml optional",
       "nitro GET /files/{_} optional",
     ]);

@@ -20,7 +20,6 @@ describe("Koa patterns", async () => {
 
   it("recovers every route with its full path and auth state", () => {
     assert.deepEqual(model.endpoints.map(row), [
-      "POST /{?}/github required",
       "GET /drafts none",
       "GET /legacy/orders/{orderId} none",
       "PUT /legacy/orders/{orderId} required",
@@ -33,6 +32,7 @@ describe("Koa patterns", async () => {
       "ALL /v1/internal/rpc required",
       "GET /v1/users/{id} required",
       "PATCH /v1/users/{id} required",
+      "POST /{?}/github required",
     ]);
   });
 

@@ -20,12 +20,12 @@ describe("NestJS patterns", async () => {
 
   it("recovers every route with its full path and auth state", () => {
     assert.deepEqual(model.endpoints.map(row), [
-      "POST /api/v1/{?}/stripe none",
       "GET /api/v1/admin/users required",
       "PATCH /api/v1/admin/users/{id} required",
       "GET /api/v1/cats/{id} none",
       "ALL /api/v1/legacy/rpc none",
       "POST /api/v1/metrics/reset none",
+      "POST /api/v1/{?}/stripe none",
       "GET /api/v2/cats none",
       "POST /api/v2/cats required",
       "GET /api/v2/cats/{id} none",

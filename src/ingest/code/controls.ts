@@ -10,6 +10,7 @@ import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { byLocation, extPath, extRoot, literalNumber, literalOptions, literalString, locKey, objectArg, packageName, type ExtSym } from "./values.ts";
 import type { SourceLocation } from "../../model/types.ts";
+import { compareText } from "../../model/order.ts";
 
 export const CONTROL_CANDIDATES = "code.controlCandidates";
 
@@ -266,7 +267,7 @@ export function buildControls(index: ProjectIndex, serviceOf: (file: string) => 
       }
     }
   }
-  const order = (a: { location: SourceLocation; kind: string; library: string }, b: typeof a) => byLocation(a.location, b.location) || a.kind.localeCompare(b.kind) || a.library.localeCompare(b.library);
+  const order = (a: { location: SourceLocation; kind: string; library: string }, b: typeof a) => byLocation(a.location, b.location) || compareText(a.kind, b.kind) || compareText(a.library, b.library);
   return { securityControls: [...security.values()].sort(order), observabilityControls: [...observability.values()].sort(order) };
 }
 

@@ -8,6 +8,7 @@ import { propertyName, unwrap } from "../js/analyzer.ts";
 import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { locKey, paramChain } from "./values.ts";
+import { compareText } from "../../model/order.ts";
 
 export const REQUEST_READS = "code.requestReads";
 
@@ -324,7 +325,7 @@ export function collectRequestInputs(index: ProjectIndex, fnId: string, request:
     const id = `${input.kind} ${input.path}`;
     if (!unique.has(id)) unique.set(id, input);
   }
-  return [...unique.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.path.localeCompare(b.path));
+  return [...unique.values()].sort((a, b) => compareText(a.kind, b.kind) || compareText(a.path, b.path));
 }
 
 function isInside(path: string, prefix: string): boolean {

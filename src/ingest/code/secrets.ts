@@ -237,6 +237,16 @@ function record(ctx: WalkContext, use: LiteralUse, nameKind: string | undefined,
 
 /** The kind a secret-like name implies, or undefined for names that are not about a secret value. */
 export function secretKindOfName(name: string): string | undefined {
+  // Names repeat across a project (`id`, `name`, `options`): split each one once.
+  if (kindByName.has(name)) return kindByName.get(name);
+  const kind = kindOfWords(name);
+  if (kindByName.size < 100_000) kindByName.set(name, kind);
+  return kind;
+}
+
+const kindByName = new Map<string, string | undefined>();
+
+function kindOfWords(name: string): string | undefined {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")

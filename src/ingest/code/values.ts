@@ -5,6 +5,7 @@ import type { SourceLocation } from "../../model/types.ts";
 import { memberOf } from "../js/analyzer.ts";
 import type { Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
+import { compareText } from "../../model/order.ts";
 
 /** Shown in rendered SQL and URLs where a part is not a literal. */
 export const HOLE = "${…}";
@@ -71,7 +72,7 @@ export function locKey(loc: SourceLocation): string {
 }
 
 export function byLocation(a: SourceLocation, b: SourceLocation): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+  return compareText(a.file, b.file) || a.line - b.line || a.column - b.column;
 }
 
 /** A method call's name: `x.query(...)` → "query". */

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { Entity, Migration, SourceLocation } from "../../model/types.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
+import { compareText } from "../../model/order.ts";
 import { litString, type Sym } from "../js/sym.ts";
 import { readDrizzleTables } from "./drizzle.ts";
 import { readKnexMigrations } from "./knex.ts";
@@ -63,7 +64,7 @@ function preferred(entities: Entity[]): Entity[] {
     const seen = byName.get(entity.name);
     if (!seen || rank(entity) < rank(seen)) byName.set(entity.name, entity);
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => compareText(a.name, b.name));
 }
 
 const SQL_TEXT = /\b(select|insert|update|delete|where|returning)\b/i;

@@ -50,7 +50,6 @@ function readFile(file: FileFacts, index: ProjectIndex, builder: SchemaBuilder):
       const callback = call.args[1];
       if (callback?.k !== "fn") continue;
       if (CREATE.has(method)) builder.createTable(table, call.loc, "knex");
-      else if (!builder.has(table)) builder.createTable(table, call.loc, "knex");
       const statements = outermostCalls(file.calls.filter((c) => c.fn === callback.id && isOnParam(c, callback.id)));
       for (const statement of statements) applyStatement(table, statement, builder, ALTER.has(method));
     }

@@ -2,6 +2,7 @@
 // in order. Every source (SQL migrations, Prisma, TypeORM, Drizzle, Knex, Sequelize, Mongoose)
 // writes through it, so they all produce entities the same way.
 import type { Column, Entity, SourceLocation } from "../../model/types.ts";
+import { compareText } from "../../model/order.ts";
 
 type ForeignKey = Entity["foreignKeys"][number];
 type Index = Entity["indexes"][number];
@@ -13,6 +14,8 @@ interface Named<T> {
 
 interface TableState {
   name: string;
+  /** Created by a declaration (CREATE TABLE, a model); false for a table only ever altered, whose shape is unknown. */
+  declared: boolean;
   location: SourceLocation;
   source: Entity["source"];
   columns: Column[];
@@ -34,21 +37,22 @@ export function canonicalOnDelete(action: string | undefined): string | undefine
 export class SchemaBuilder {
   private readonly tables = new Map<string, TableState>();
 
-  has(table: string): boolean {
-    return this.tables.has(table);
-  }
-
   column(table: string, column: string): Column | undefined {
     return this.tables.get(table)?.columns.find((c) => c.name === column);
   }
 
   createTable(name: string, location: SourceLocation, source: Entity["source"]): void {
-    this.tables.set(name, { name, location, source, columns: [], primaryKey: [], foreignKeys: [], uniques: [], checks: [], indexes: [] });
+    this.tables.set(name, { name, declared: true, location, source, columns: [], primaryKey: [], foreignKeys: [], uniques: [], checks: [], indexes: [] });
   }
 
-  /** The table, created on first mention (an ALTER of a table made outside the migrations). */
+  /**
+   * The table, tracked from its first mention when it was made outside what was read (an ALTER
+   * of a table from a squashed history): its changes are followed, but it is no entity.
+   */
   private table(name: string, location: SourceLocation, source: Entity["source"]): TableState {
-    if (!this.tables.has(name)) this.createTable(name, location, source);
+    if (!this.tables.has(name)) {
+      this.tables.set(name, { name, declared: false, location, source, columns: [], primaryKey: [], foreignKeys: [], uniques: [], checks: [], indexes: [] });
+    }
     return this.tables.get(name)!;
   }
 
@@ -157,9 +161,10 @@ export class SchemaBuilder {
     return before !== t.foreignKeys.length + t.uniques.length + t.checks.length + t.primaryKey.length;
   }
 
-  /** The finished entities, sorted by name. */
+  /** The finished entities (declared tables only), sorted by name. */
   entities(): Entity[] {
     return [...this.tables.values()]
+      .filter((t) => t.declared)
       .map((t): Entity => ({
         name: t.name,
         columns: t.columns.map((c) => ({ ...c })),
@@ -171,7 +176,7 @@ export class SchemaBuilder {
         location: t.location,
         source: t.source,
       }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareText(a.name, b.name));
   }
 }
 

@@ -10,6 +10,7 @@ import type { ProjectIndex } from "../link/project-index.ts";
 import { schemaFromSym } from "../schemas/index.ts";
 import type { ChainItem, EndpointBuilder } from "./endpoint-builder.ts";
 import { joinPaths, pathText, toOpenApiPath } from "./paths.ts";
+import { compareText } from "../../model/order.ts";
 
 const SOURCE_EXT = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
 const NITRO_METHODS = new Set(["get", "post", "put", "patch", "delete", "head", "options"]);
@@ -38,7 +39,7 @@ export function addFileRoutes(index: ProjectIndex, builder: EndpointBuilder, ser
 
 function packagesOf(index: ProjectIndex): Package[] {
   const byRoot = new Map<string, Package>();
-  for (const facts of [...index.files.values()].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const facts of [...index.files.values()].sort((a, b) => compareText(a.path, b.path))) {
     const root = facts.packageRoot;
     let pkg = byRoot.get(root);
     if (!pkg) byRoot.set(root, (pkg = { root, files: new Map() }));

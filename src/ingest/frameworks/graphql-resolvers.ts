@@ -11,6 +11,7 @@ import { describe, own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import type { ChainItem } from "./endpoint-builder.ts";
 import { codeFirstName, typeOfArg, type TypeRef } from "./graphql-schema.ts";
+import { compareText } from "../../model/order.ts";
 
 export const ROOT_KINDS = ["Query", "Mutation", "Subscription"] as const;
 export type RootKind = (typeof ROOT_KINDS)[number];
@@ -172,7 +173,7 @@ export function perCallAccesses(fnId: string, index: ProjectIndex): { accesses: 
     }
   };
   visit(fnId, undefined, 0, new Set());
-  const accesses = [...found.values()].sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column);
+  const accesses = [...found.values()].sort((a, b) => compareText(a.location.file, b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column);
   return { accesses, batched };
 }
 

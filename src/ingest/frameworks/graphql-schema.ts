@@ -12,6 +12,7 @@ import { extPath, extRoot, packageName } from "../code/values.ts";
 import type { ClassFact, DecoratorFact } from "../js/facts.ts";
 import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
+import { compareText } from "../../model/order.ts";
 
 /** What a field returns: the named type and whether it is a list of it. */
 export interface TypeRef {
@@ -400,5 +401,5 @@ function annotationType(text: string | undefined): TypeRef | undefined {
 export function resolverClasses(index: ProjectIndex, packages: ReadonlySet<string> = CODE_FIRST_PACKAGES): ClassFact[] {
   return [...index.classes.values()]
     .filter((cls) => cls.decorators.some((d) => codeFirstName(d, index, packages) === "Resolver"))
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => compareText(a.id, b.id));
 }

@@ -21,6 +21,7 @@ import { codeFirstFields, objectTypeNames, resolverClasses, SdlReader, type Fiel
 import { joinPaths, pathText, toOpenApiPath } from "./paths.ts";
 import type { ContextRecogniser, RoutingContext } from "./routing.ts";
 import type { Frame, RouteWalker } from "./walk.ts";
+import { compareText } from "../../model/order.ts";
 
 type ObjSym = Extract<Sym, { k: "obj" }>;
 type ServerKind = "apollo" | "yoga" | "mercurius" | "nestjs" | "code-first";
@@ -131,8 +132,8 @@ class GraphqlLinker {
     // Resolver classes no server was found for still declare operations: listed, path unknown.
     const orphans = resolverClasses(this.index).filter((c) => !claimed.has(c.id));
     if (orphans.length) this.serve({ kind: "code-first", library: "code-first", loc: orphans[0].loc }, { typeDefs: [], maps: [], classes: orphans });
-    const fieldResolvers = [...this.fieldResolvers.values()].sort((a, b) => locKey(a.location).localeCompare(locKey(b.location)) || a.field.localeCompare(b.field));
-    const info = servers.length || fieldResolvers.length ? { servers: servers.sort((a, b) => locKey(a.location).localeCompare(locKey(b.location))), fieldResolvers } : undefined;
+    const fieldResolvers = [...this.fieldResolvers.values()].sort((a, b) => compareText(locKey(a.location), locKey(b.location)) || compareText(a.field, b.field));
+    const info = servers.length || fieldResolvers.length ? { servers: servers.sort((a, b) => compareText(locKey(a.location), locKey(b.location))), fieldResolvers } : undefined;
     return { ...(info ? { info } : {}), warnings: [...new Set([...this.sdl.warnings, ...this.warnings])] };
   }
 
@@ -149,7 +150,7 @@ class GraphqlLinker {
       const server = this.serverCall(call);
       if (server) found.push(server);
     }
-    return found.sort((a, b) => locKey(a.loc).localeCompare(locKey(b.loc)));
+    return found.sort((a, b) => compareText(locKey(a.loc), locKey(b.loc)));
   }
 
   private serverCall(call: CallFact): ServerFound | undefined {
@@ -279,7 +280,7 @@ class GraphqlLinker {
       const name = `${kind}.${entry.field}`;
       if (kind && !byName.has(name) && (entry.declaredAt || schema.documents === 0)) byName.set(name, { name, entry });
     }
-    return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...byName.values()].sort((a, b) => compareText(a.name, b.name));
   }
 
   private addEndpoint(server: ServerFound, op: Operation, mount: Mount & { path: string }, context: ChainItem[]): void {
@@ -505,7 +506,7 @@ function listParentsOf(type: string, fields: readonly FieldDef[], roots: Schema[
     const name = `${kindOf.get(f.owner) ?? f.owner}.${f.name}`;
     if (!parents.has(name) || (!parents.get(name) && f.location)) parents.set(name, f.location);
   }
-  return [...parents.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([field, location]) => ({ field, ...(location ? { location } : {}) }));
+  return [...parents.entries()].sort(([a], [b]) => compareText(a, b)).map(([field, location]) => ({ field, ...(location ? { location } : {}) }));
 }
 
 /** `depthLimit(7)`, `useDepthLimit({ maxDepth: 10 })`, `createComplexityLimitRule(1000)`. */

@@ -15,6 +15,7 @@ import { appliedDecorators, GuardExemptions, handlerParams, named, NEST_COMMON, 
 import { joinPaths, pathText, toOpenApiPath, UNRESOLVED_SEGMENT } from "./paths.ts";
 import { flattenHandlers, type ContextCall, type ContextRecogniser, type RoutingContext } from "./routing.ts";
 import type { Frame, RouteWalker } from "./walk.ts";
+import { compareText } from "../../model/order.ts";
 
 const ROUTE_DECORATORS: Record<string, HttpMethod> = {
   Get: "GET", Post: "POST", Put: "PUT", Patch: "PATCH", Delete: "DELETE", Options: "OPTIONS", Head: "HEAD", All: "ALL", Sse: "GET",
@@ -83,7 +84,7 @@ export function walkNest(ctx: RoutingContext, frame: Frame, walker: RouteWalker)
 /** Controllers that no app's module tree reaches: listed with what their decorators say, as unresolved. */
 export function listUnreachedControllers(walker: RouteWalker): void {
   const routes = new NestRoutes(walker, NO_SETTINGS, NO_TREE);
-  const classes = [...walker.index.classes.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const classes = [...walker.index.classes.values()].sort((a, b) => compareText(a.id, b.id));
   for (const cls of classes) {
     if (walker.reached.has(reachedKey(cls.id)) || !named(appliedDecorators(cls.decorators, walker.index), "Controller").length) continue;
     const frame: Frame = { framework: "nestjs", serviceId: walker.serviceOf(cls.loc.file), prefix: "/", prefixResolved: false, chain: [], visiting: new Set() };

@@ -7,6 +7,7 @@ import type { Framework, SourceLocation } from "../../model/types.ts";
 import type { CallFact } from "../js/facts.ts";
 import type { Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
+import { compareText } from "../../model/order.ts";
 
 export const HTTP_METHODS = new Set(["get", "post", "put", "patch", "delete", "del", "options", "head", "all"]);
 
@@ -167,7 +168,7 @@ export class RoutingGraph {
 }
 
 function byPosition(a: ContextCall, b: ContextCall): number {
-  return a.call.loc.file.localeCompare(b.call.loc.file) || a.call.order - b.call.order || chainDepth(a.call.callee) - chainDepth(b.call.callee);
+  return compareText(a.call.loc.file, b.call.loc.file) || a.call.order - b.call.order || chainDepth(a.call.callee) - chainDepth(b.call.callee);
 }
 
 /**

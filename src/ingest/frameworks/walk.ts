@@ -13,6 +13,7 @@ import { koaRecogniser, walkKoa } from "./koa.ts";
 import { listUnreachedControllers, nestRecogniser, walkNest } from "./nestjs.ts";
 import { pathText } from "./paths.ts";
 import { flattenHandlers, HTTP_METHODS, RoutingGraph, type RoutingContext } from "./routing.ts";
+import { compareText } from "../../model/order.ts";
 
 export interface Frame {
   framework: Framework;
@@ -47,7 +48,7 @@ export class RouteWalker {
   }
 
   run(): void {
-    const contexts = [...this.graph.contexts.values()].sort((a, b) => a.key.localeCompare(b.key));
+    const contexts = [...this.graph.contexts.values()].sort((a, b) => compareText(a.key, b.key));
     this.markMounted(contexts);
     for (const ctx of this.roots(contexts)) this.walk(ctx, this.rootFrame(ctx, ctx.framework!, true));
     for (const ctx of contexts) {
@@ -175,7 +176,7 @@ export class RouteWalker {
   }
 
   private collectDecorations(): void {
-    for (const ctx of [...this.graph.contexts.values()].sort((a, b) => a.key.localeCompare(b.key))) {
+    for (const ctx of [...this.graph.contexts.values()].sort((a, b) => compareText(a.key, b.key))) {
       for (const c of this.graph.callsOf(ctx)) {
         if (c.method !== "decorate" || !c.args[1]) continue;
         const name = pathText(this.index.resolve(c.args[0]));

@@ -8,6 +8,7 @@ import type { ModuleResolver } from "../workspace/types.ts";
 import type { CallFact, ClassFact, DecoratorFact, FileFacts, FunctionFact, TypeRef } from "./facts.ts";
 import { own, prune, UNKNOWN, type Sym } from "./sym.ts";
 import { lineColumnOf } from "./parse.ts";
+import { compareText } from "../../model/order.ts";
 
 // oxc's ESTree nodes are plain objects; we only rely on `type`, `start`, `end` and the
 // visitor keys, so a loose type keeps the walker short.
@@ -108,7 +109,7 @@ export class FileAnalyzer implements WalkContext {
   analyze(program: Node): FileFacts {
     this.declare(program.body, this.scope);
     for (const stmt of program.body) this.visit(stmt);
-    this.facts.functions.sort((a, b) => a.id.localeCompare(b.id));
+    this.facts.functions.sort((a, b) => compareText(a.id, b.id));
     return this.facts;
   }
 

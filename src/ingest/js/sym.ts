@@ -52,8 +52,42 @@ export function litString(sym: Sym | undefined): string | undefined {
  * kept for every file of a project, so one generated expression must not cost megabytes.
  */
 export function prune(sym: Sym, budget = 160): Sym {
+  // Most values are small: only copy the ones that are over budget.
+  if (sizeUpTo(sym, budget) <= budget) return sym;
   const state = { left: budget };
   return pruneIn(sym, state);
+}
+
+/** The number of nodes in a value, counting no further than `cap` + 1. */
+function sizeUpTo(sym: Sym, cap: number): number {
+  let count = 0;
+  const stack: Sym[] = [sym];
+  while (stack.length && count <= cap) {
+    const s = stack.pop()!;
+    count++;
+    switch (s.k) {
+      case "call":
+      case "new":
+        stack.push(s.callee, ...s.args);
+        break;
+      case "member":
+        stack.push(s.obj);
+        break;
+      case "concat":
+        stack.push(...s.parts);
+        break;
+      case "alt":
+        stack.push(...s.options);
+        break;
+      case "arr":
+        stack.push(...s.items);
+        break;
+      case "obj":
+        stack.push(...Object.values(s.props), ...s.spreads);
+        break;
+    }
+  }
+  return count;
 }
 
 function pruneIn(sym: Sym, state: { left: number }): Sym {

@@ -11,6 +11,7 @@ import { buildCodeModel, reachableFunctions, requestInputsOf, type CodeModel, ty
 import { paramsOfFunction, requestParamsOf } from "./request-params.ts";
 import { hoistSchemas } from "../schemas/components.ts";
 import { ingestData } from "../data/index.ts";
+import { compareText } from "../../model/order.ts";
 
 export interface BuildInput {
   skipped: Skipped[];
@@ -85,7 +86,7 @@ function servicesOf(workspace: Workspace, facts: FileFacts[], endpoints: Endpoin
       const frameworks = new Set<Framework>(endpoints.filter((e) => e.serviceId === p.name).map((e) => e.framework));
       return { id: p.name, root: p.root, frameworks: [...frameworks].sort(), dependencies: p.dependencies };
     })
-    .sort((a, b) => a.root.localeCompare(b.root));
+    .sort((a, b) => compareText(a.root, b.root));
 }
 
 /** What a handler reads from the request, over all its request parameters. */
@@ -113,7 +114,7 @@ function handlersOf(endpoints: Endpoint[], index: ProjectIndex, code: CodeModel)
       outboundCallIds: reached.flatMap((id) => callsByFn.get(id) ?? []).sort(),
     });
   }
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return [...byId.values()].sort((a, b) => compareText(a.id, b.id));
 }
 
 function coverageOf(workspace: Workspace, facts: FileFacts[], input: BuildInput, walker: RouteWalker, endpoints: Endpoint[], services: Service[]): RunCoverage {
@@ -140,10 +141,10 @@ function coverageOf(workspace: Workspace, facts: FileFacts[], input: BuildInput,
     filesParsed: facts.length,
     bytesParsed: input.bytesParsed,
     linesParsed: facts.reduce((n, f) => n + f.lines, 0),
-    skipped: [...input.skipped].sort((a, b) => a.path.localeCompare(b.path) || a.reason.localeCompare(b.reason)),
+    skipped: [...input.skipped].sort((a, b) => compareText(a.path, b.path) || compareText(a.reason, b.reason)),
     routeRegistrations: endpoints.length,
     routeRegistrationsResolved: resolvedRoutes,
-    unresolved: [...walker.builder.unresolved].sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line),
+    unresolved: [...walker.builder.unresolved].sort((a, b) => compareText(a.location.file, b.location.file) || a.location.line - b.location.line),
     handlersLocated: located,
     handlersTotal: endpoints.length,
     understanding: Math.round(understanding),
@@ -154,7 +155,7 @@ function coverageOf(workspace: Workspace, facts: FileFacts[], input: BuildInput,
 const METHOD_ORDER = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ALL"];
 
 function byEndpoint(a: Endpoint, b: Endpoint): number {
-  return a.serviceId.localeCompare(b.serviceId) || a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) || a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line;
+  return compareText(a.serviceId, b.serviceId) || compareText(a.path, b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) || compareText(a.location.file, b.location.file) || a.location.line - b.location.line;
 }
 
 /** The same route registered twice (or reached through two mounts) keeps distinct ids. */

@@ -9,6 +9,7 @@ import type { Sym } from "../js/sym.ts";
 import { inputOf, isReadMethod, projectFunctions, readsOf, requestParamKey, type RequestParam, type RequestReadFact } from "../code/request-reads.ts";
 import { byLocation, extPath, extRoot, isProcessEnv, locKey, memberChain, packageName, paramChain, resolveShallow, substituteParams, type ParamChain } from "../code/values.ts";
 import type { ProjectIndex } from "./project-index.ts";
+import { compareText } from "../../model/order.ts";
 
 export type { RequestParam };
 
@@ -343,7 +344,7 @@ function finishFlows(drafts: readonly Draft[], sink: SourceLocation | undefined)
 }
 
 function compareFlows(a: TaintFlow, b: TaintFlow): number {
-  return byLocation(a.source.location, b.source.location) || a.source.path.localeCompare(b.source.path) || a.steps.map(locKey).join(" ").localeCompare(b.steps.map(locKey).join(" "));
+  return byLocation(a.source.location, b.source.location) || compareText(a.source.path, b.source.path) || compareText(a.steps.map(locKey).join(" "), b.steps.map(locKey).join(" "));
 }
 
 // ---- call graph -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { WRITE_METHODS, type ArchitectureModel, type Endpoint, type SourceLocati
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
 import { byLocation, describeEndpoint, questionIfAsk, refs } from "../support.ts";
+import { compareText } from "../../model/order.ts";
 
 export const meta: RuleMeta = {
   id: "api/write-without-auth",
@@ -244,7 +245,7 @@ function groupByService(endpoints: Endpoint[]): Map<string, Endpoint[]> {
 }
 
 function byRoute(a: Endpoint, b: Endpoint): number {
-  return a.path.localeCompare(b.path) || a.method.localeCompare(b.method) || byLocation(a.location, b.location);
+  return compareText(a.path, b.path) || compareText(a.method, b.method) || byLocation(a.location, b.location);
 }
 
 export const rule: Rule = { meta, check };

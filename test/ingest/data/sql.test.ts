@@ -163,6 +163,12 @@ ALTER TABLE writers DROP COLUMN name;
     assert.deepEqual(posts.indexes.map((i) => [i.name, i.columns, i.unique, i.where]), [["posts_title_key", ["(lower(title))"], true, "state = 'published'"]]);
   });
 
+  it("follows a table created outside the files read, without making a partial entity of it", () => {
+    const { builder, migrations } = read("ALTER TABLE legacy ADD COLUMN note text;\nCREATE INDEX legacy_note_idx ON legacy (note);\n");
+    assert.deepEqual(builder.entities(), [], "its primary key and other columns are unknown");
+    assert.deepEqual(migrations[0].statements.flatMap((s) => s.actions.map((a) => `${a.kind} ${a.table} ${a.existingTable}`)), ["add-column legacy true", "create-index legacy true"]);
+  });
+
   it("reads the rest of a file around a statement PostgreSQL cannot parse, and says where", () => {
     const result = read("CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE `b` (id int AUTO_INCREMENT) ENGINE=InnoDB;\nCREATE TABLE c (id int PRIMARY KEY);\n", "db/migrations/002_mixed.sql");
     assert.deepEqual(result.builder.entities().map((e) => e.name), ["a", "c"]);

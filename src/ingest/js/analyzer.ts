@@ -45,6 +45,8 @@ interface Binding {
   assigned?: Sym[];
   appended?: Sym[];
   readingOwnAssignment?: boolean;
+  /** withAssignments' last result, until the next assignment. */
+  current?: { base: Sym; value: Sym };
 }
 
 class Scope {
@@ -494,6 +496,7 @@ export class FileAnalyzer implements WalkContext {
       binding.readingOwnAssignment = false;
       if (node.operator === "+=" && (binding.appended?.length ?? 0) < MAX_ASSIGNMENTS) (binding.appended ??= []).push(value);
       else if (node.operator === "=" && (binding.assigned?.length ?? 0) < MAX_ASSIGNMENTS) (binding.assigned ??= []).push(value);
+      binding.current = undefined;
       return;
     }
     if (left?.type !== "MemberExpression") return;
@@ -796,9 +799,14 @@ export function alt(options: Sym[]): Sym {
   return flat.length === 1 ? flat[0] : { k: "alt", options: flat.slice(0, MAX_ITEMS) };
 }
 
+/** The binding's value with what was assigned or appended so far; built once per change. */
 function withAssignments(sym: Sym, binding: Binding): Sym {
+  if (!binding.assigned?.length && !binding.appended?.length) return sym;
+  if (binding.readingOwnAssignment) return binding.appended?.length ? concat([sym, ...binding.appended]) : sym;
+  if (binding.current?.base === sym) return binding.current.value;
   let value = sym;
-  if (binding.assigned?.length && !binding.readingOwnAssignment) value = alt([value, ...binding.assigned]);
+  if (binding.assigned?.length) value = alt([value, ...binding.assigned]);
   if (binding.appended?.length) value = concat([value, ...binding.appended]);
+  binding.current = { base: sym, value };
   return value;
 }

@@ -105,10 +105,24 @@ export class EndpointBuilder {
   private classify(sym: Sym): Classified {
     let c = this.classified.get(sym);
     if (!c) {
-      c = classifyMiddleware(sym, this.index);
+      c = this.classifyWrapped(classifyMiddleware(sym, this.index), sym);
       this.classified.set(sym, c);
     }
     return c;
+  }
+
+  /**
+   * `asyncHandler(authenticate)`: when a wrapper says nothing, the function it wraps may —
+   * judge that one, under the wrapper's name.
+   */
+  private classifyWrapped(outer: Classified, sym: Sym): Classified {
+    if (outer.kind !== "other" || outer.authLike || sym.k !== "call") return outer;
+    for (const arg of sym.args) {
+      if (this.index.resolve(arg).k !== "fn") continue;
+      const inner = classifyMiddleware(arg, this.index);
+      if (inner.kind !== "other" || inner.authLike) return { ...inner, name: outer.name === "(anonymous)" ? inner.name : outer.name };
+    }
+    return outer;
   }
 
   private authOf(chain: { item: ChainItem; c: Classified }[], handler: Classified | undefined, path: string, rawPath: string | undefined): AuthInfo {

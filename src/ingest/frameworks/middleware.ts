@@ -210,7 +210,9 @@ export function classifyFunction(fnId: string, name: string, index: ProjectIndex
   const auth = authVerdict(signals);
   if (auth) return { ...base, ...auth };
   if (signals.validates) return { ...base, kind: "validation", evidence: signals.validates };
-  return { ...base, kind: "other", authLike: false };
+  // Its body shows no guard bka recognises; a name like `authenticate` makes that a question
+  // (the endpoint's auth becomes "unknown"), never an answer either way.
+  return { ...base, kind: "other", authLike: AUTH_LIKE_NAME.test(label) || AUTH_LIKE_NAME.test(fn.name) };
 }
 
 function authVerdict(s: AuthSignals): Pick<Classified, "kind" | "mechanism" | "evidence"> | undefined {

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { ingest } from "../../src/ingest/index.ts";
 import { matcherRegExp } from "../../src/ingest/frameworks/file-routes.ts";
 import type { Endpoint } from "../../src/model/types.ts";
+import { routesByKey } from "./endpoints.ts";
 
 const row = (e: Endpoint) => `${e.framework} ${e.method} ${e.path} ${e.auth.state}`;
 
@@ -32,7 +33,7 @@ describe("Next.js matchers", () => {
 
 describe("Next.js route handlers", async () => {
   const { model } = await ingest("test/fixtures/next-routes");
-  const byRoute = new Map(model.endpoints.map((e) => [`${e.method} ${e.path}`, e]));
+  const byRoute = routesByKey(model);
 
   it("routes app/**/route.ts exports under src/, without route groups or private folders", () => {
     assert.deepEqual(model.endpoints.map(row), [
@@ -72,7 +73,7 @@ describe("Next.js route handlers", async () => {
 
 describe("Nitro patterns (Nuxt server/)", async () => {
   const { model } = await ingest("test/fixtures/nitro-patterns");
-  const byRoute = new Map(model.endpoints.map((e) => [`${e.method} ${e.path}`, e]));
+  const byRoute = routesByKey(model);
 
   it("maps files to routes: apiBaseURL from nuxt.config, method suffixes, catch-alls, dotted names", () => {
     assert.deepEqual(model.endpoints.map(row), [
@@ -105,7 +106,7 @@ describe("Nitro patterns (Nuxt server/)", async () => {
 
 describe("Conduit on Nitro, beyond the shared assertions", async () => {
   const { model } = await ingest("test/fixtures/conduit-nitro");
-  const byRoute = new Map(model.endpoints.map((e) => [`${e.method} ${e.path}`, e]));
+  const byRoute = routesByKey(model);
 
   it("scans srcDir from nitro.config and names middleware after its file", () => {
     const tags = byRoute.get("GET /api/tags")!;

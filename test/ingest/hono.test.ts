@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { ingest } from "../../src/ingest/index.ts";
 import { samePath, toOpenApiPath } from "../../src/ingest/frameworks/paths.ts";
 import type { Endpoint } from "../../src/model/types.ts";
+import { routesByKey, row } from "./endpoints.ts";
 
-const row = (e: Endpoint) => `${e.method} ${e.path} ${e.auth.state}`;
 
 describe("toOpenApiPath with Hono parameters", () => {
   it("drops a parameter's regular expression, nested braces included", () => {
@@ -28,7 +28,7 @@ describe("toOpenApiPath with Hono parameters", () => {
 
 describe("Hono patterns", async () => {
   const { model } = await ingest("test/fixtures/hono-patterns");
-  const byRoute = new Map(model.endpoints.map((e) => [`${e.method} ${e.path}`, e]));
+  const byRoute = routesByKey(model);
 
   it("recovers every route under the app's basePath, with its auth", () => {
     assert.deepEqual(model.endpoints.map(row), [
@@ -101,7 +101,7 @@ describe("Hono patterns", async () => {
 
 describe("Conduit on Hono, beyond the shared assertions", async () => {
   const { model } = await ingest("test/fixtures/conduit-hono");
-  const byRoute = new Map(model.endpoints.map((e) => [`${e.method} ${e.path}`, e]));
+  const byRoute = routesByKey(model);
 
   it("expands factory.createHandlers(...) spread into a route: guard, then handler", () => {
     const favorite = byRoute.get("POST /api/articles/{slug}/favorite")!;

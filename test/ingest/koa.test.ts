@@ -5,18 +5,13 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ingest } from "../../src/ingest/index.ts";
 import type { Endpoint } from "../../src/model/types.ts";
+import { routesByKey, chain, routeOf, row } from "./endpoints.ts";
 
-const row = (e: Endpoint) => `${e.method} ${e.path} ${e.auth.state}`;
-const chain = (e: Endpoint) => e.middleware.map((m) => `${m.name}:${m.kind}@${m.scope}`);
 
 describe("Koa patterns", async () => {
   const { model } = await ingest("test/fixtures/koa-patterns");
-  const byRoute = new Map(model.endpoints.map((e) => [`${e.method} ${e.path}`, e]));
-  const route = (key: string) => {
-    const e = byRoute.get(key);
-    assert.ok(e, `${key} is listed`);
-    return e;
-  };
+  const byRoute = routesByKey(model);
+  const route = routeOf(model);
 
   it("recovers every route with its full path and auth state", () => {
     assert.deepEqual(model.endpoints.map(row), [
@@ -82,7 +77,7 @@ describe("Koa patterns", async () => {
 
 describe("Koa Conduit", async () => {
   const { model } = await ingest("test/fixtures/conduit-koa");
-  const byRoute = new Map(model.endpoints.map((e) => [`${e.method} ${e.path}`, e]));
+  const byRoute = routesByKey(model);
 
   it("takes koa-jwt with passthrough: true as optional auth", () => {
     const list = byRoute.get("GET /api/articles")!;

@@ -4,12 +4,12 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ingest } from "../../src/ingest/index.ts";
 import type { Endpoint } from "../../src/model/types.ts";
+import { routesByKey, row } from "./endpoints.ts";
 
-const row = (e: Endpoint) => `${e.method} ${e.path} ${e.auth.state}`;
 
 describe("Express patterns", async () => {
   const { model } = await ingest("test/fixtures/express-patterns");
-  const byRoute = new Map(model.endpoints.map((e) => [`${e.method} ${e.path}`, e]));
+  const byRoute = routesByKey(model);
 
   it("recovers every route with its full path and auth state", () => {
     assert.deepEqual(model.endpoints.map(row), [
@@ -73,7 +73,7 @@ describe("Express patterns", async () => {
 
 describe("Fastify patterns", async () => {
   const { model } = await ingest("test/fixtures/fastify-patterns");
-  const byRoute = new Map(model.endpoints.map((e) => [`${e.method} ${e.path}`, e]));
+  const byRoute = routesByKey(model);
 
   it("resolves register() prefixes, dynamic imports and route({ method: [...] })", () => {
     assert.deepEqual(model.endpoints.map(row), [

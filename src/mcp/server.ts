@@ -7,7 +7,8 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ReviewResult } from "../index.ts";
-import type { Entity } from "../model/types.ts";
+import type { ArchitectureModel } from "../model/types.ts";
+import { ExplainError, explainQuery as explainOnPglite, type QueryPlan } from "../verify/explain.ts";
 import { packageVersion } from "../emit/common.ts";
 import { completeCheck, prepareCheck } from "../check/index.ts";
 import { confine, realRoots, ToolError } from "./roots.ts";
@@ -25,16 +26,10 @@ import {
 } from "./summaries.ts";
 
 /** A query plan from a real Postgres engine. */
-export interface QueryPlan {
-  engine: string; // "PGlite 0.5.16 (PostgreSQL 18.6)"
-  node: string; // top plan node, "Seq Scan on orders"
-  totalCost: number;
-  rows?: number;
-  plan: string; // EXPLAIN text
-}
+export type { QueryPlan };
 
-/** Explains `sql` against a schema made from `entities`. The PGlite verifier (src/verify/) plugs in here. */
-export type QueryExplainer = (entities: readonly Entity[], sql: string) => Promise<QueryPlan>;
+/** Explains `sql` against the project's schema (src/verify/explain.ts); replaceable in tests. */
+export type QueryExplainer = (model: ArchitectureModel, sql: string) => Promise<QueryPlan>;
 
 export interface BkaServerOptions {
   roots: readonly string[];
@@ -64,7 +59,7 @@ const READ_ONLY = { readOnlyHint: true, openWorldHint: false } as const;
 export function createBkaServer(options: BkaServerOptions): McpServer {
   const roots = realRoots(options.roots.length ? options.roots : ["."]);
   const runReview = options.review ?? defaultReview;
-  const explainQuery = options.explainQuery ?? explainerMissing;
+  const explainQuery = options.explainQuery ?? ((model: ArchitectureModel, sql: string) => explainOnPglite(model, sql));
   const reviews = new Map<string, Promise<ReviewResult>>();
 
   /** The cached review of a confined project folder (one per folder per process). */
@@ -163,7 +158,12 @@ export function createBkaServer(options: BkaServerOptions): McpServer {
             "so there is nothing to EXPLAIN the query against",
         );
       }
-      return { sql, ...(await explainQuery(model.entities, sql)) };
+      try {
+        return { sql, ...(await explainQuery(model, sql)) };
+      } catch (error) {
+        if (error instanceof ExplainError) throw new ToolError(error.message);
+        throw error;
+      }
     }),
   );
 
@@ -190,10 +190,6 @@ async function defaultReview(path: string): Promise<ReviewResult> {
   const { review } = await import("../index.ts");
   return review(path);
 }
-
-const explainerMissing: QueryExplainer = async () => {
-  throw new ToolError("explain_query needs the PGlite verifier, which is not part of this bka version yet");
-};
 
 /** A file prefix filter as a path relative to the project (absolute ones must be inside it). */
 function projectRelative(root: string, prefix: string): string {

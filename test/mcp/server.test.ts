@@ -167,6 +167,18 @@ test("explain_query: a clear error when the project has no schema", async () => 
   assert.match(await refusal("explain_query", { path: project, sql: "" }), /sql/);
 });
 
+test("explain_query: a real PostgreSQL plan against the project's schema; one read or write statement only", async () => {
+  const explained = await data("explain_query", { path: shop, sql: "SELECT * FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT 20" });
+  assert.match(explained.engine, /^PGlite \d+\.\d+\.\d+ \(PostgreSQL \d+\.\d+\)$/);
+  assert.equal(explained.node, "Limit");
+  assert.match(explained.plan, /Seq Scan on orders .*\n\s+Filter: \(user_id = \$1\)/);
+  assert.ok(explained.totalCost > 0);
+  const byKey = await data("explain_query", { path: shop, sql: "SELECT * FROM products WHERE id = $1" });
+  assert.equal(byKey.node, "Index Scan using products_pkey on products");
+  assert.equal(await refusal("explain_query", { path: shop, sql: "SELECT 1; DROP TABLE orders" }), "sql holds 2 statements: give exactly one");
+  assert.equal(await refusal("explain_query", { path: shop, sql: "DROP TABLE orders" }), "only SELECT, INSERT, UPDATE and DELETE can be explained, not Drop");
+});
+
 test("paths outside the roots are refused, directly, relatively and through a symlink", async () => {
   assert.match(await refusal("review", { path: "/etc" }), /^refused: \/etc is outside the roots this server may read: /);
   assert.match(await refusal("list_endpoints", { path: "../src" }), /^refused: \.\.\/src is outside the roots/);

@@ -8,6 +8,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ReviewResult } from "../index.ts";
 import type { ArchitectureModel } from "../model/types.ts";
+import { bandOf } from "../model/finding.ts";
 import { ExplainError, explainQuery as explainOnPglite, type QueryPlan } from "../verify/explain.ts";
 import { packageVersion } from "../emit/common.ts";
 import { completeCheck, prepareCheck } from "../check/index.ts";
@@ -38,7 +39,7 @@ export interface BkaServerOptions {
   explainQuery?: QueryExplainer;
 }
 
-export const TOOL_NAMES = ["check", "explain_query", "get_findings", "list_endpoints", "review"] as const;
+export const TOOL_NAMES = ["check", "design", "explain_query", "get_findings", "list_endpoints", "review"] as const;
 
 const projectPath = z
   .string()
@@ -52,6 +53,21 @@ const explainOutput = {
   totalCost: z.number(),
   rows: z.number().optional(),
   plan: z.string(),
+};
+
+const designOutput = {
+  service: z.string(),
+  schemaSql: z.string(),
+  operations: z.number(),
+  decisions: z.array(z.object({ id: z.string(), title: z.string(), confidence: z.number(), band: z.string(), recommendation: z.string() })),
+  questions: z.array(z.object({ id: z.string(), title: z.string(), confidence: z.number() })),
+  verification: z
+    .object({
+      engine: z.string(),
+      rows: z.record(z.string(), z.number()),
+      plans: z.array(z.object({ pattern: z.string(), node: z.string(), index: z.string().optional(), totalCost: z.number(), usesIndex: z.boolean() })),
+    })
+    .optional(),
 };
 
 const READ_ONLY = { readOnlyHint: true, openWorldHint: false } as const;
@@ -164,6 +180,46 @@ export function createBkaServer(options: BkaServerOptions): McpServer {
         if (error instanceof ExplainError) throw new ToolError(error.message);
         throw error;
       }
+    }),
+  );
+
+  server.registerTool(
+    "design",
+    {
+      description:
+        "Design a schema, indexes and an API from a requirements file (YAML; schema in docs/requirements.schema.json) and prove " +
+        "each access pattern's index with EXPLAIN on the embedded PostgreSQL filled with synthetic rows. Read-only: writes no " +
+        "files; returns the DDL, the plan per access pattern, decisions with their confidence band and open questions.",
+      inputSchema: {
+        path: z.string().describe("the requirements file (YAML), absolute or relative to the first root; must be inside a root"),
+        rows: z.number().int().min(1).max(200_000).optional().describe("cap on synthetic rows per table for the proof (default 20000)"),
+        verify: z.boolean().optional().describe("false: skip the proof on the embedded PostgreSQL (faster)"),
+      },
+      outputSchema: designOutput,
+      annotations: READ_ONLY,
+    },
+    (args) => respond(async () => {
+      const file = confine(args.path, roots, "file");
+      const [{ loadRequirements }, { design, schemaSql }] = await Promise.all([import("../ingest/requirements/load.ts"), import("../design/index.ts")]);
+      const requirements = loadRequirements(file);
+      const result = await design(requirements, { ...(args.verify === false ? { verify: false } : {}), ...(args.rows ? { rows: args.rows } : {}) });
+      const paths = (result.api.paths ?? {}) as Record<string, Record<string, unknown>>;
+      return {
+        service: requirements.service.name,
+        schemaSql: schemaSql(result),
+        operations: Object.values(paths).reduce((n, item) => n + Object.keys(item).filter((k) => k !== "parameters").length, 0),
+        decisions: result.decisions.map((d) => ({ id: d.id, title: d.title, confidence: d.confidence, band: bandOf(d.confidence), recommendation: d.recommendation })),
+        questions: result.questions.map((q) => ({ id: q.id, title: q.title, confidence: q.confidence })),
+        ...(result.verification
+          ? {
+              verification: {
+                engine: result.verification.engine,
+                rows: result.verification.rows,
+                plans: result.verification.plans.map((p) => ({ pattern: p.pattern, node: p.node, ...(p.index ? { index: p.index } : {}), totalCost: p.totalCost, usesIndex: Boolean(p.index) || !p.needsIndex })),
+              },
+            }
+          : {}),
+      };
     }),
   );
 

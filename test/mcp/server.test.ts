@@ -62,7 +62,7 @@ async function refusal(name: string, args: Record<string, unknown>): Promise<str
 
 test("the server lists its tools, each with an input and an output schema", async () => {
   const { tools } = await client.listTools();
-  assert.deepEqual(tools.map((t) => t.name).sort(), ["check", "explain_query", "get_findings", "list_endpoints", "review"]);
+  assert.deepEqual(tools.map((t) => t.name).sort(), ["check", "design", "explain_query", "get_findings", "list_endpoints", "review"]);
   for (const tool of tools) {
     assert.equal(tool.inputSchema.type, "object", tool.name);
     assert.ok("path" in (tool.inputSchema.properties ?? {}), `${tool.name} takes a project path`);
@@ -177,6 +177,20 @@ test("explain_query: a real PostgreSQL plan against the project's schema; one re
   assert.equal(byKey.node, "Index Scan using products_pkey on products");
   assert.equal(await refusal("explain_query", { path: shop, sql: "SELECT 1; DROP TABLE orders" }), "sql holds 2 statements: give exactly one");
   assert.equal(await refusal("explain_query", { path: shop, sql: "DROP TABLE orders" }), "only SELECT, INSERT, UPDATE and DELETE can be explained, not Drop");
+});
+
+test("design: requirements in, a schema and each access pattern's plan proven on PGlite out; bad files refused", async () => {
+  const designed = await data("design", { path: "requirements/shop.yaml", rows: 2000 });
+  assert.equal(typeof designed.service, "string");
+  assert.match(designed.schemaSql, /CREATE TABLE/);
+  assert.ok(designed.operations > 0);
+  assert.match(designed.verification.engine, /^PGlite /);
+  assert.ok(designed.verification.plans.length > 0);
+  for (const plan of designed.verification.plans) assert.equal(plan.usesIndex, true, `${plan.pattern}: ${plan.node}`);
+  for (const d of designed.decisions) assert.equal(d.band, d.confidence >= 90 ? "act" : d.confidence >= 70 ? "decide" : "ask");
+  writeFileSync(join(scratch, "broken.yaml"), "service:\n  name: [unclosed\n");
+  assert.match(await refusal("design", { path: join(scratch, "broken.yaml") }), /broken\.yaml:\d+:\d+/);
+  assert.match(await refusal("design", { path: "/etc/hostname" }), /^refused: \/etc\/hostname is outside the roots/);
 });
 
 test("paths outside the roots are refused, directly, relatively and through a symlink", async () => {

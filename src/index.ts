@@ -6,6 +6,7 @@ import { SourceReader } from "./ingest/source-reader.ts";
 import type { ArchitectureModel } from "./model/types.ts";
 import type { Finding } from "./model/finding.ts";
 import { measureMigrationLocks } from "./verify/migration-locks.ts";
+import { proveIndexes } from "./verify/index-proof.ts";
 
 export * from "./model/index.ts";
 export { BadInputError } from "./ingest/workspace/types.ts";
@@ -13,6 +14,10 @@ export { BadInputError } from "./ingest/workspace/types.ts";
 export interface ReviewOptions extends IngestOptions {
   /** Measure claims on an embedded PostgreSQL (migration locks and rewrites); default true. */
   verify?: boolean;
+  /** Synthetic rows per queried table for index proofs; default 200,000. */
+  rows?: number;
+  /** Prove index advice on this PostgreSQL server (in a throwaway schema) instead of the embedded one. */
+  databaseUrl?: string;
 }
 
 export interface ReviewResult {
@@ -22,7 +27,10 @@ export interface ReviewResult {
 
 export async function review(path: string, options: ReviewOptions = {}): Promise<ReviewResult> {
   const { model, root } = await ingest(path, options);
-  if (options.verify !== false) await measureMigrationLocks(model);
+  if (options.verify !== false) {
+    await measureMigrationLocks(model);
+    await proveIndexes(model, { rows: options.rows, databaseUrl: options.databaseUrl });
+  }
   const findings = runRules(model, ALL_RULES, new SourceReader(root));
   return { model, findings };
 }

@@ -2,7 +2,7 @@
 // errors to exit codes. `run()` takes its streams and review function as arguments so tests can
 // drive it without a process or a working pipeline.
 import { existsSync } from "node:fs";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { ReviewOptions, ReviewResult } from "../index.ts";
 import { BANDS, type Band, type Finding } from "../model/finding.ts";
 import { BadInputError } from "../ingest/workspace/types.ts";
@@ -18,6 +18,7 @@ import { EXIT } from "./exit-codes.ts";
 import { createProgress } from "./progress.ts";
 import { addCheckCommand } from "./check.ts";
 import { addInitCommand } from "./init.ts";
+import { addDesignCommand } from "./design.ts";
 
 export interface Output {
   write(text: string): unknown;
@@ -42,6 +43,8 @@ interface ReviewCommandOptions {
   failOn?: Band;
   progress: boolean;
   verify: boolean;
+  rows?: number;
+  databaseUrl?: string;
 }
 
 /** Runs bka with `argv` (the arguments after the program name) and returns the exit code. */
@@ -103,6 +106,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     )
     .option("--no-progress", "do not draw a progress bar")
     .option("--no-verify", "do not measure claims on the embedded PostgreSQL (faster; migration findings then say what is expected, not measured)")
+    .option("--rows <n>", "synthetic rows per queried table when proving index advice (default 200000)", positiveInteger)
+    .option("--database-url <url>", "prove index advice on this PostgreSQL server instead, in a throwaway schema that is dropped afterwards")
     .action(async (path: string, options: ReviewCommandOptions) => {
       setExitCode(await reviewCommand(path, options, io));
     });
@@ -133,8 +138,15 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     });
 
   addInitCommand(program, io, setExitCode);
+  addDesignCommand(program, io, setExitCode);
 
   return program;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of rows, at least 1.");
+  return n;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -142,7 +154,8 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function reviewCommand(path: string, options: ReviewCommandOptions, io: CliIo): Promise<number> {
-  const { model, findings } = await reviewWithProgress(path, options.progress, io, options.verify);
+  const proofs = { ...(options.rows ? { rows: options.rows } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) };
+  const { model, findings } = await reviewWithProgress(path, options.progress, io, options.verify, proofs);
   if (options.out) {
     const written = writeOutputs(options.out, model, findings);
     // Keep stdout pure for machine formats; the note goes to stderr then.
@@ -153,12 +166,14 @@ async function reviewCommand(path: string, options: ReviewCommandOptions, io: Cl
   return options.failOn && failOnReached(findings, options.failOn) ? EXIT.failOnReached : EXIT.ok;
 }
 
-async function reviewWithProgress(path: string, progressWanted: boolean, io: CliIo, verify = true): Promise<ReviewResult> {
+async function reviewWithProgress(
+  path: string, progressWanted: boolean, io: CliIo, verify = true, proofs: Pick<ReviewOptions, "rows" | "databaseUrl"> = {},
+): Promise<ReviewResult> {
   // Checked here as well as in ingest so the message names the path exactly as the user typed it.
   if (!existsSync(path)) throw new BadInputError(`no such file or directory: ${path}`, path);
   const progress = createProgress({ stream: io.stderr as NodeJS.WritableStream & Output, enabled: progressWanted });
   try {
-    return await io.reviewImpl(path, { onProgress: progress.onProgress, ...(verify ? {} : { verify: false }) });
+    return await io.reviewImpl(path, { onProgress: progress.onProgress, ...(verify ? {} : { verify: false }), ...proofs });
   } finally {
     progress.stop();
   }

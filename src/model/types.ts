@@ -1,6 +1,9 @@
 // The Architecture Model: the one vocabulary between front ends, rules, designers and emitters.
 // Everything here is plain data, serialisable to model.json. File paths are relative to the
 // reviewed root and use forward slashes, so the same project gives the same model anywhere.
+import type { Requirements } from "../ingest/requirements/schema.ts";
+
+export type { Requirements };
 
 export interface SourceLocation {
   file: string; // relative to the reviewed root, posix separators
@@ -137,6 +140,8 @@ export interface DataAccess {
   /** Bound parameters ($1, ?) are used for the variable parts. */
   parameterised: boolean;
   inLoop: boolean;
+  /** Runs in a transaction callback (`$transaction`, `transaction(…)`) or in a function that sends BEGIN. */
+  inTransaction?: boolean;
 }
 
 export interface OutboundCall {
@@ -156,6 +161,23 @@ export interface OutboundCall {
   inLoop: boolean;
   /** Request inputs that reach the URL (SSRF). */
   urlFlows: TaintFlow[];
+}
+
+export type SecuritySinkKind = "nosql" | "command" | "path" | "redirect" | "code" | "deserialization" | "zip" | "weak-password-hash";
+
+/** A call where a value becomes a command, a path, code, a filter or a redirect target (not SQL: see DataAccess). */
+export interface SecuritySink {
+  id: string; // `${file}:${line}:${column}`
+  kind: SecuritySinkKind;
+  location: SourceLocation;
+  functionId?: string;
+  /** What is called: "child_process.exec", "res.redirect", "$where", "js-yaml.load" ... */
+  api: string;
+  /** Request inputs that reach the dangerous argument. */
+  flows: TaintFlow[];
+  interpolation: TaintKind;
+  /** Where the value was named or passed (a password handed to a hashing helper). */
+  via?: SourceLocation[];
 }
 
 export interface Column {
@@ -229,6 +251,29 @@ export interface MigrationAction {
   statement?: string;
   /** drop-column / rename-column: places in the project's code whose SQL text still names the column. */
   referencedBy?: SourceLocation[];
+}
+
+/**
+ * One query EXPLAINed on synthetic rows, then again with a proposed index created in a transaction
+ * that is rolled back. `pays`: the cost before was at least 100 and the index at least halves it.
+ */
+export interface IndexProof {
+  dataAccessId: string;
+  /** The statement that was explained ($n parameters planned generically). */
+  query: string;
+  table: string;
+  /** The proposed index's columns: equality, then range, then sort. */
+  columns: string[];
+  indexSql: string;
+  /** Plan node scanning `table` and the plan's total cost. */
+  before: { node: string; cost: number };
+  after?: { node: string; cost: number };
+  /** Rows in `table` when it was explained. */
+  rows: number;
+  engine: string;
+  pays: boolean;
+  /** Why no index was tried or the proof failed ("already uses index …"). */
+  note?: string;
 }
 
 export interface LockMeasurement {
@@ -373,4 +418,10 @@ export interface ArchitectureModel {
   graphql?: GraphqlInfo;
   /** SQL migration files in apply order, when the project has any. */
   migrations?: Migration[];
+  /** Indexes tried for the project's queries on a PostgreSQL engine (verify stage), by data access. */
+  indexProofs?: IndexProof[];
+  /** Non-SQL security sinks whose input is not a constant. */
+  sinks?: SecuritySink[];
+  /** The requirements file `bka design` read, when the model comes from one. */
+  requirements?: Requirements;
 }

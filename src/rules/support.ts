@@ -52,8 +52,12 @@ export function uniqueLocations(locations: SourceLocation[]): SourceLocation[] {
 const ASVS_CHAPTERS: Record<number, string> = {
   1: "0x10-V1-Encoding-and-Sanitization",
   2: "0x11-V2-Validation-and-Business-Logic",
+  3: "0x12-V3-Web-Frontend-Security",
   4: "0x13-V4-API-and-Web-Service",
+  5: "0x14-V5-File-Handling",
   8: "0x17-V8-Authorization",
+  9: "0x18-V9-Self-contained-Tokens",
+  11: "0x20-V11-Cryptography",
   13: "0x22-V13-Configuration",
   15: "0x24-V15-Secure-Coding-and-Architecture",
   16: "0x25-V16-Security-Logging-and-Error-Handling",

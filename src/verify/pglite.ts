@@ -89,9 +89,14 @@ async function loadExtensions(names: readonly string[]): Promise<Extensions> {
   return loaded;
 }
 
+/** Where bka keeps what it can reuse between runs: $BKA_CACHE_DIR, else $XDG_CACHE_HOME/bka or ~/.cache/bka. */
+export function cacheDirectory(): string {
+  return process.env.BKA_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "bka");
+}
+
 function snapshotPath(cacheDir: string | false | undefined): string | undefined {
   if (cacheDir === false) return undefined;
-  const dir = cacheDir ?? process.env.BKA_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "bka");
+  const dir = cacheDir ?? cacheDirectory();
   return dir ? join(dir, `pglite-${pgliteVersion()}-initdb.tar.gz`) : undefined;
 }
 
@@ -121,7 +126,7 @@ async function writeSnapshot(db: PGlite, path: string): Promise<void> {
 let version: string | undefined;
 
 /** The PGlite version bka depends on (its package.json pins it exactly). */
-function pgliteVersion(): string {
+export function pgliteVersion(): string {
   if (version) return version;
   try {
     const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { dependencies?: Record<string, string> };

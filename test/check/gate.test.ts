@@ -31,7 +31,9 @@ test("check fails on the flawed example, passes after --write-baseline, and fail
   assert.ok(first.stdout.includes(`         ${UNPROTECTED_DELETE}`), first.stdout);
   assert.ok(first.stdout.includes("         src/routes/products.routes.ts:42  security/sql-injection  act"), first.stdout);
   assert.match(first.stdout, /\nreliability\n  \[FAIL\] no new finding in the act band \(failOn\) — 1 found, 0 allowed\n\s+src\/services\/payments\.ts:10  reliability\/outbound-without-timeout  act/);
-  assert.match(first.stdout, /Policy failed: 2 checks failed\.\n$/);
+  // orders.user_id has no index and a query filters on it (orders.routes.ts): fk-without-index in the act band.
+  assert.ok(first.stdout.includes("         db/schema.sql:32  database/fk-without-index  act"), first.stdout);
+  assert.match(first.stdout, /Policy failed: 3 checks failed\.\n$/);
   // The checklist covers the five areas, in order.
   assert.deepEqual([...first.stdout.matchAll(/^(\w+)$/gm)].map((m) => m[1]), ["security", "reliability", "performance", "scalability", "evidence"]);
 

@@ -73,7 +73,7 @@ test("a suppression without a reason does not suppress and is reported at its fi
     ),
     result.stdout,
   );
-  assert.match(result.stdout, /Policy failed: 3 checks failed\.\n$/);
+  assert.match(result.stdout, /Policy failed: 4 checks failed\.\n$/);
 });
 
 test("a suppression that names no rule is reported; one for another rule is ignored", async () => {

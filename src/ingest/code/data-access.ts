@@ -4,13 +4,16 @@
 // call that could be one; the link step resolves its receiver across files (a pool exported
 // from db.ts), keeps the ones that are a database client or run SQL-looking text, and reads the
 // text: operation, table, LIMIT, and whether a variable part comes from the request.
-import type { DataAccess, SourceLocation } from "../../model/types.ts";
+import type { DataAccess, Entity, SourceLocation } from "../../model/types.ts";
 import type { Extractor, Node, WalkContext } from "../js/analyzer.ts";
 import { unwrap } from "../js/analyzer.ts";
 import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { originOf } from "../link/taint.ts";
 import type { RequestParam } from "./request-reads.ts";
+import { parseSqlFile, type PgNode } from "../data/sql-parse.ts";
+import { pluralize, snakeCase } from "../data/js-values.ts";
+import { batchedTransactionCalls, buildOrmAccesses, transactionCallbacks, type OrmAccess } from "./orm-access.ts";
 import { byLocation, extPath, extRoot, locKey, packageName, paramChain, possibleValues, renderText, resolveShallow, substituteParams, HOLE } from "./values.ts";
 
 export const SQL_CANDIDATES = "code.sqlCandidates";
@@ -135,6 +138,7 @@ function isNonSqlLiteral(text: Sym): boolean {
 
 export function buildDataAccesses(index: ProjectIndex, requestParams: ReadonlyMap<string, RequestParam>): DataAccess[] {
   const byId = new Map<string, DataAccess>();
+  const transactional = transactionalFunctions(index);
   for (const facts of index.files.values()) {
     for (const fact of (facts.extra[SQL_CANDIDATES] ?? []) as SqlCandidateFact[]) {
       for (const candidate of throughWrappers(index, fact, 0)) {
@@ -143,7 +147,84 @@ export function buildDataAccesses(index: ProjectIndex, requestParams: ReadonlyMa
       }
     }
   }
-  return [...byId.values()].sort((a, b) => byLocation(a.location, b.location));
+  for (const orm of buildOrmAccesses(index)) {
+    const access = fromOrm(orm);
+    if (!byId.has(access.id)) byId.set(access.id, access);
+  }
+  const batched = batchedTransactionCalls(index);
+  return [...byId.values()]
+    .map((a) => (transactional.has(a.functionId ?? "") || batched.has(a.id) ? { ...a, inTransaction: true } : a))
+    .sort((a, b) => byLocation(a.location, b.location));
+}
+
+function fromOrm(orm: OrmAccess): DataAccess {
+  return {
+    id: locKey(orm.loc),
+    location: orm.loc,
+    ...(orm.fn ? { functionId: orm.fn } : {}),
+    client: orm.client,
+    operation: orm.operation,
+    ...(orm.entity ? { entity: orm.entity } : {}),
+    filterColumns: orm.filterColumns,
+    sortColumns: orm.sortColumns,
+    returnedColumns: orm.returnedColumns,
+    ...(orm.limit !== undefined ? { limit: orm.limit } : {}),
+    interpolation: { kind: "none", flows: [] },
+    parameterised: true,
+    inLoop: orm.inLoop,
+  };
+}
+
+/**
+ * Functions whose queries run in one transaction: callbacks of `prisma.$transaction(async (tx) => …)`,
+ * `knex.transaction`, `dataSource.transaction`, and functions that send `BEGIN` themselves.
+ */
+function transactionalFunctions(index: ProjectIndex): Set<string> {
+  const fns = new Set(transactionCallbacks(index).keys());
+  for (const facts of index.files.values()) {
+    for (const fact of (facts.extra[SQL_CANDIDATES] ?? []) as SqlCandidateFact[]) {
+      const text = renderText(index, fact.text);
+      if (fact.fn && text.literal && /^\s*(BEGIN|START\s+TRANSACTION)\b/i.test(text.text)) fns.add(fact.fn);
+    }
+  }
+  return fns;
+}
+
+/**
+ * Names the code uses → the model's tables and columns: a Prisma model `orderItem` is the table
+ * `order_items`, a field `createdAt` the column `created_at` (the names @map/@@map and the ORMs'
+ * naming conventions produce). Names that match no entity stay as written.
+ */
+export function linkToEntities(accesses: readonly DataAccess[], entities: readonly Entity[]): DataAccess[] {
+  const byName = new Map(entities.map((e) => [e.name.toLowerCase(), e]));
+  return accesses.map((access) => {
+    const entity = access.entity ? entityNamed(byName, access.entity) : undefined;
+    if (!entity) return access;
+    const column = (name: string) => columnNamed(entity, name);
+    return {
+      ...access,
+      entity: entity.name,
+      filterColumns: [...new Set(access.filterColumns.map(column))].sort(),
+      sortColumns: access.sortColumns.map(column),
+      returnedColumns: access.returnedColumns.map(column),
+    };
+  });
+}
+
+function entityNamed(byName: ReadonlyMap<string, Entity>, name: string): Entity | undefined {
+  const snake = snakeCase(name);
+  for (const candidate of [name, snake, pluralize(snake), pluralize(name)]) {
+    const entity = byName.get(candidate.toLowerCase());
+    if (entity) return entity;
+  }
+  return undefined;
+}
+
+function columnNamed(entity: Entity, name: string): string {
+  const names = new Set(entity.columns.map((c) => c.name));
+  if (names.has(name)) return name;
+  const snake = snakeCase(name);
+  return names.has(snake) ? snake : name;
 }
 
 /**
@@ -178,19 +259,19 @@ function toDataAccess(index: ProjectIndex, fact: SqlCandidateFact, requestParams
   if (!client && !(looksLikeSql && !fact.tagged)) return undefined;
   if (rendered.literal && TRANSACTION_CONTROL.test(rendered.text)) return undefined;
   const parameterised = fact.tagged || isPrismaTemplate(index, fact) || hasValues(index, fact.values);
-  const shape = looksLikeSql ? sqlShape(rendered.text) : { operation: "unknown" as const };
+  const shape = looksLikeSql ? (parsedShape(rendered.text) ?? { ...sqlShape(rendered.text), filterColumns: [], sortColumns: [], returnedColumns: [] }) : undefined;
   const origin = fact.tagged || rendered.literal ? undefined : originOf(index, fact.text, requestParams, { context: "sql", sink: fact.loc });
   return {
     id: locKey(fact.loc),
     location: fact.loc,
     ...(fact.fn ? { functionId: fact.fn } : {}),
     client: client ?? "unknown",
-    operation: shape.operation,
-    ...(shape.entity ? { entity: shape.entity } : {}),
-    filterColumns: [],
-    sortColumns: [],
-    returnedColumns: [],
-    ...(shape.limit !== undefined ? { limit: shape.limit } : {}),
+    operation: shape?.operation ?? "unknown",
+    ...(shape?.entity ? { entity: shape.entity } : {}),
+    filterColumns: shape?.filterColumns ?? [],
+    sortColumns: shape?.sortColumns ?? [],
+    returnedColumns: shape?.returnedColumns ?? [],
+    ...(shape?.limit !== undefined ? { limit: shape.limit } : {}),
     rawSql: rendered.text,
     interpolation: origin ? { kind: origin.kind, flows: origin.flows } : { kind: "none", flows: [] },
     parameterised,
@@ -333,4 +414,84 @@ function closingQuote(sql: string, open: number, quote: string): number {
     }
   }
   return sql.length;
+}
+
+// ---- reading the SQL text with PostgreSQL's parser -------------------------------------------
+
+export interface ParsedShape extends SqlShape {
+  filterColumns: string[];
+  sortColumns: string[];
+  /** Columns the statement returns; empty for `SELECT *` (every column). */
+  returnedColumns: string[];
+}
+
+const PARSED_OPERATIONS: Record<string, DataAccess["operation"]> = { SelectStmt: "select", InsertStmt: "insert", UpdateStmt: "update", DeleteStmt: "delete" };
+
+/**
+ * Table, operation, filter and sort columns and LIMIT of one statement, when PostgreSQL's parser
+ * reads it (interpolated parts stand in as parameters); undefined for fragments and other dialects.
+ */
+export function parsedShape(sql: string): ParsedShape | undefined {
+  const parsed = parseSqlFile(sql.split(HOLE).join("$99"));
+  if (parsed.errors.length || parsed.statements.length !== 1) return undefined;
+  const [type] = Object.keys(parsed.statements[0].node);
+  const node: PgNode = parsed.statements[0].node[type];
+  let operation = own(PARSED_OPERATIONS, type);
+  if (!operation || (type === "SelectStmt" && node.op !== "SETOP_NONE")) return undefined;
+  if (type === "InsertStmt" && node.onConflictClause) operation = "upsert";
+  const table: PgNode = type === "SelectStmt" ? mainRange(node.fromClause?.[0]) : node.relation;
+  const names = new Set([table?.relname, table?.alias?.aliasname].filter(Boolean));
+  const own_ = (refs: string[][]) => [...new Set(refs.filter((r) => r.length === 1 || names.has(r[r.length - 2])).map((r) => r[r.length - 1]))];
+  return {
+    operation,
+    ...(table?.relname ? { entity: table.relname } : {}),
+    filterColumns: own_(columnRefs(node.whereClause)).sort(),
+    sortColumns: own_((node.sortClause ?? []).flatMap((s: PgNode) => columnRefs(s.SortBy?.node))),
+    returnedColumns: type === "SelectStmt" ? returned(node.targetList ?? []) : [],
+    ...(operation === "select" ? { limit: parsedLimit(node) } : {}),
+  };
+}
+
+function mainRange(from: PgNode): PgNode {
+  if (!from) return undefined;
+  if (from.RangeVar) return from.RangeVar;
+  return from.JoinExpr ? mainRange(from.JoinExpr.larg) : undefined;
+}
+
+/** Every column reference under a node, as its name parts (`o.status` → ["o", "status"]). */
+function columnRefs(node: PgNode, depth = 0): string[][] {
+  if (!node || typeof node !== "object" || depth > 40) return [];
+  if (node.ColumnRef) {
+    const parts = (node.ColumnRef.fields ?? []).map((f: PgNode) => f.String?.sval).filter((p: unknown): p is string => typeof p === "string");
+    return parts.length ? [parts] : [];
+  }
+  // Subqueries filter their own tables.
+  if (node.SubLink) return columnRefs(node.SubLink.testexpr, depth + 1);
+  const children: PgNode[] = Array.isArray(node) ? node : Object.values(node);
+  return children.flatMap((child) => columnRefs(child, depth + 1));
+}
+
+function returned(targets: PgNode[]): string[] {
+  if (targets.some((t) => t.ResTarget?.val?.ColumnRef?.fields?.some((f: PgNode) => f.A_Star))) return [];
+  return targets.map((t) => t.ResTarget?.name ?? t.ResTarget?.val?.ColumnRef?.fields?.at(-1)?.String?.sval ?? "(expression)");
+}
+
+const AGGREGATE_FUNCTIONS = new Set(["count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every", "string_agg", "array_agg", "json_agg", "jsonb_agg"]);
+
+function parsedLimit(select: PgNode): DataAccess["limit"] {
+  if (isSingleAggregate(select)) return 1;
+  const count = select.limitCount;
+  if (!count || count.A_Const?.isnull) return "none";
+  const value = count.A_Const?.ival;
+  if (value) return typeof value.ival === "number" ? value.ival : 0;
+  return "param";
+}
+
+/** `SELECT count(*) FROM t WHERE …` without GROUP BY returns one row. */
+function isSingleAggregate(select: PgNode): boolean {
+  const targets: PgNode[] = select.targetList ?? [];
+  return !select.groupClause && targets.length > 0 && targets.every((t) => {
+    const name = t.ResTarget?.val?.FuncCall?.funcname?.at(-1)?.String?.sval;
+    return typeof name === "string" && AGGREGATE_FUNCTIONS.has(name.toLowerCase());
+  });
 }

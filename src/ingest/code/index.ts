@@ -7,5 +7,6 @@ import { dataAccessCandidates } from "./data-access.ts";
 import { outboundCandidates } from "./outbound.ts";
 import { requestReads } from "./request-reads.ts";
 import { secretCandidates } from "./secrets.ts";
+import { sinkCandidates } from "./sinks.ts";
 
-export const CODE_EXTRACTORS: Extractor[] = [requestReads, dataAccessCandidates, outboundCandidates, secretCandidates, controlCandidates];
+export const CODE_EXTRACTORS: Extractor[] = [requestReads, dataAccessCandidates, outboundCandidates, secretCandidates, controlCandidates, sinkCandidates];

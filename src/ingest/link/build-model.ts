@@ -11,6 +11,7 @@ import { buildCodeModel, reachableFunctions, requestInputsOf, type CodeModel, ty
 import { paramsOfFunction, requestParamsOf } from "./request-params.ts";
 import { hoistSchemas } from "../schemas/components.ts";
 import { ingestData } from "../data/index.ts";
+import { linkToEntities } from "../code/data-access.ts";
 import { compareText } from "../../model/order.ts";
 
 export interface BuildInput {
@@ -47,7 +48,7 @@ export function buildModel(workspace: Workspace, facts: FileFacts[], input: Buil
     endpoints: withInputs,
     handlers,
     entities: data.entities,
-    dataAccesses: code.dataAccesses,
+    dataAccesses: linkToEntities(code.dataAccesses, data.entities),
     outboundCalls: code.outboundCalls,
     securityControls: code.securityControls,
     observabilityControls: code.observabilityControls,
@@ -56,6 +57,7 @@ export function buildModel(workspace: Workspace, facts: FileFacts[], input: Buil
     coverage,
     ...(graphql.info ? { graphql: graphql.info } : {}),
     ...(data.migrations.length ? { migrations: data.migrations } : {}),
+    ...(code.sinks.length ? { sinks: code.sinks } : {}),
   };
 }
 

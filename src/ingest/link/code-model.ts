@@ -1,12 +1,13 @@
 // Turns the code facts every file recorded into model entries: data accesses, outbound calls,
 // secret candidates, security and observability controls; and answers, for a request handler,
 // what it reads from the request and which project functions it reaches.
-import type { DataAccess, ObservabilityControl, OutboundCall, RequestInput, SecretCandidate, SecurityControl } from "../../model/types.ts";
+import type { DataAccess, ObservabilityControl, OutboundCall, RequestInput, SecretCandidate, SecurityControl, SecuritySink } from "../../model/types.ts";
 import { buildControls } from "../code/controls.ts";
 import { buildDataAccesses } from "../code/data-access.ts";
 import { buildOutboundCalls } from "../code/outbound.ts";
 import { collectRequestInputs, type RequestParam } from "../code/request-reads.ts";
 import { buildSecrets } from "../code/secrets.ts";
+import { buildSinks } from "../code/sinks.ts";
 import type { ProjectIndex } from "./project-index.ts";
 
 export type { RequestParam };
@@ -18,6 +19,7 @@ export interface CodeModel {
   secrets: SecretCandidate[];
   securityControls: SecurityControl[];
   observabilityControls: ObservabilityControl[];
+  sinks: SecuritySink[];
 }
 
 /**
@@ -30,6 +32,7 @@ export function buildCodeModel(index: ProjectIndex, requestParams: ReadonlyMap<s
     dataAccesses: buildDataAccesses(index, requestParams),
     outboundCalls: buildOutboundCalls(index, requestParams),
     secrets: buildSecrets(index),
+    sinks: buildSinks(index, requestParams),
     ...buildControls(index, serviceOf),
   };
 }

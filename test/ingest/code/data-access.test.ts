@@ -51,9 +51,9 @@ describe("data access: the cross-file case", () => {
         client: "pg",
         operation: "select",
         entity: "users",
-        filterColumns: [],
+        filterColumns: ["name"],
         sortColumns: [],
-        returnedColumns: [],
+        returnedColumns: ["id", "name"],
         limit: 50,
         rawSql: "SELECT id, name FROM users WHERE name LIKE '%${…}%' LIMIT 50",
         interpolation: {

@@ -1,0 +1,70 @@
+// database/select-star-on-wide-table: every column of a wide table read where a few would do.
+import type { ArchitectureModel, DataAccess, Entity } from "../../model/types.ts";
+import type { Option } from "../../model/finding.ts";
+import type { Rule, RuleContext, RuleMeta } from "../types.ts";
+import { questionIfAsk, refs } from "../support.ts";
+import { pg } from "../database-support.ts";
+import { entityOf } from "../query-support.ts";
+
+export const meta: RuleMeta = {
+  id: "database/select-star-on-wide-table",
+  area: "database",
+  severity: "low",
+  title: "Every column read from a wide table",
+  rationale:
+    "Finds selects that return every column — `SELECT *`, or an ORM finder without `select` / `attributes` / column " +
+    "list — of a table with 12 or more columns. The database reads and sends every column, including large text and " +
+    "JSON values that are stored out of line (TOAST) and fetched only when asked for; an index that holds the needed " +
+    "columns cannot answer the query on its own (no index-only scan); and every column added later silently joins " +
+    "the payload, sometimes a sensitive one. Naming the columns the caller uses keeps the query cheap and its result stable.",
+  examples: {
+    bad: `const users = await prisma.user.findMany({ where: { teamId } }); // 18 columns, the page shows 3`,
+    good: `const users = await prisma.user.findMany({ where: { teamId }, select: { id: true, name: true, email: true } });`,
+  },
+  references: [
+    pg.doc("indexes-index-only-scans", "Index-Only Scans and Covering Indexes"),
+    pg.doc("storage-toast", "TOAST (out-of-line storage of large values)"),
+    refs.cwe(213, "Exposure of Sensitive Information Due to Incompatible Policies"),
+  ],
+};
+
+export const WIDE_TABLE_COLUMNS = 12;
+/** Whether the caller needs every column is a decision (decide band). */
+const CONFIDENCE = 72;
+
+const OPTIONS: Option[] = [
+  {
+    title: "Name the columns the caller uses",
+    pros: ["Less I/O and network; index-only scans become possible", "New columns do not leak into the result"],
+    cons: ["The list must be kept in step with the code that reads the rows"],
+  },
+  {
+    title: "Keep reading every column",
+    pros: ["Simplest when the caller really needs the whole row (an edit form, an export)"],
+    cons: ["Cost grows with every column added"],
+  },
+];
+
+export function check(model: ArchitectureModel, ctx: RuleContext): void {
+  for (const access of model.dataAccesses) {
+    if (access.operation !== "select" || access.returnedColumns.length) continue;
+    const entity = entityOf(model, access);
+    if (!entity || entity.source === "mongoose" || entity.columns.length < WIDE_TABLE_COLUMNS) continue;
+    report(model, ctx, access, entity);
+  }
+}
+
+function report(model: ArchitectureModel, ctx: RuleContext, access: DataAccess, entity: Entity): void {
+  const how = access.rawSql ? "SELECT *" : `a ${access.client} finder without a column list`;
+  ctx.report({
+    confidence: CONFIDENCE,
+    message: `${how} reads all ${entity.columns.length} columns of ${entity.name}: the database reads and sends every one, and columns added later join the result.`,
+    location: access.location,
+    subject: access.id,
+    evidence: [ctx.codeEvidence(access.location, `reads every column of ${entity.name}`), ctx.codeEvidence(entity.location, `${entity.name} has ${entity.columns.length} columns`)],
+    remediation: { summary: `Select only the columns of ${entity.name} the caller uses.`, options: OPTIONS },
+    ...questionIfAsk(model, CONFIDENCE, `Does the code at ${access.location.file}:${access.location.line} need every column of ${entity.name}?`),
+  });
+}
+
+export const rule: Rule = { meta, check };

@@ -1,0 +1,87 @@
+// performance/unbounded-query: a list endpoint that reads rows without a limit.
+import type { ArchitectureModel, DataAccess, Endpoint } from "../../model/types.ts";
+import type { Option } from "../../model/finding.ts";
+import type { Rule, RuleContext, RuleMeta } from "../types.ts";
+import { questionIfAsk, refs } from "../support.ts";
+import { describeQuery, endpointList, entityOf, handlersWithQueries } from "../query-support.ts";
+import { indexLikes } from "../database-support.ts";
+
+export const meta: RuleMeta = {
+  id: "performance/unbounded-query",
+  area: "performance",
+  severity: "medium",
+  title: "List endpoint reads rows without a limit",
+  rationale:
+    "Finds list endpoints — GET routes whose path does not end in a parameter, such as `GET /products` — whose handler " +
+    "runs a select without a LIMIT, `take`, `limit()` or `first()`, and whose filter is not a primary or unique key. " +
+    "The response grows with the table: a catalogue of 20 rows today returns 200 000 next year, in one response that " +
+    "the database reads, the server holds in memory and serialises, and the client downloads. An attacker can also " +
+    "call it repeatedly to exhaust memory. Paging (a limit with a cursor or offset) keeps every response bounded.",
+  examples: {
+    bad: `app.get("/products", async (req, res) => {
+  res.json(await prisma.product.findMany({ orderBy: { name: "asc" } }));
+});`,
+    good: `app.get("/products", async (req, res) => {
+  const take = Math.min(Number(req.query.limit ?? 50), 100);
+  res.json(await prisma.product.findMany({ orderBy: { name: "asc" }, take, cursor: req.query.after ? { id: Number(req.query.after) } : undefined }));
+});`,
+  },
+  references: [
+    refs.cwe(770, "Allocation of Resources Without Limits or Throttling"),
+    refs.asvs("15.2.2", "Defenses against loss of availability due to resource-demanding functionality"),
+    refs.apiTop10(4),
+  ],
+};
+
+/** The table may stay small (a list of countries): a decision for the team. */
+const CONFIDENCE = 75;
+
+const OPTIONS: Option[] = [
+  {
+    title: "Cursor (keyset) paging: `WHERE id > $after ORDER BY id LIMIT $n`",
+    pros: ["Constant cost per page at any depth", "Stable under concurrent inserts"],
+    cons: ["Needs an ordered, unique key; no jumping to page N"],
+  },
+  {
+    title: "Offset paging with a capped page size",
+    pros: ["Simple; clients can jump to a page"],
+    cons: ["Deep pages scan and discard every earlier row"],
+  },
+];
+
+export function check(model: ArchitectureModel, ctx: RuleContext): void {
+  for (const reached of handlersWithQueries(model)) {
+    const lists = reached.endpoints.filter(isListEndpoint);
+    if (!lists.length) continue;
+    for (const access of reached.accesses) {
+      if (access.operation !== "select" || access.limit !== "none" || access.inLoop || filtersByKey(model, access)) continue;
+      const endpoints = endpointList(lists);
+      ctx.report({
+        confidence: CONFIDENCE,
+        message: `${endpoints} returns a list, and its handler runs ${describeQuery(access)} without a limit: the response grows with the table.`,
+        location: access.location,
+        subject: `${lists.map((e) => `${e.method} ${e.path}`).join(" ")} ${access.id}`,
+        evidence: [ctx.codeEvidence(access.location, `${describeQuery(access)} with no LIMIT / take / limit()`)],
+        remediation: { summary: "Page the list: cap the page size and take a cursor or offset from the query string.", options: OPTIONS },
+        ...questionIfAsk(model, CONFIDENCE, `Will ${access.entity ?? "this table"} stay small enough to return in full?`),
+      });
+    }
+  }
+}
+
+/** GET without a path parameter at the end: `/orders`, `/users/{id}/orders`. */
+export function isListEndpoint(endpoint: Endpoint): boolean {
+  if (endpoint.method !== "GET") return false;
+  const last = endpoint.path.split("/").filter(Boolean).at(-1);
+  return last !== undefined && !/^\{.*\}$/.test(last);
+}
+
+/** A filter on every column of the primary key or of a unique key returns at most one row. */
+function filtersByKey(model: ArchitectureModel, access: DataAccess): boolean {
+  const entity = entityOf(model, access);
+  if (!entity) return false;
+  const filtered = new Set(access.filterColumns);
+  return indexLikes(entity).some((i) => (i.kind !== "index") && !i.where && i.columns.every((c) => filtered.has(c)));
+}
+
+export const rule: Rule = { meta, check };

@@ -5,13 +5,13 @@
 //   2. review with index proofs on a 3-table schema (test/fixtures/db-index-proof) at --rows rows
 //      per queried table (default 200,000), in a child process so its wall time and peak RSS are
 //      its own; target ≤ 15 s on 2 cores and ≤ 1.5 GB;
-//   3. Squawk (squawk-cli, a devDependency) on the same SQL migrations as bka, side by side: which
+//   3. Squawk (squawk-cli, fetched at run time) on the same SQL migrations as bka, side by side: which
 //      statement each tool flags, by rule.
 //
 //   npm run bench:db
 //   npm run bench:db -- --rows 50000
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +23,17 @@ const OUT_FILE = join(REPO_ROOT, "bench", "out", "db.md");
 const SHOPS = ["db-shop-sql", "db-shop-prisma", "db-shop-typeorm", "db-shop-drizzle", "db-shop-knex"];
 const PROOF_FIXTURE = "test/fixtures/db-index-proof";
 const MIGRATION_FIXTURES = ["test/fixtures/db-shop-sql", PROOF_FIXTURE];
-const SQUAWK = join(REPO_ROOT, "node_modules", ".bin", "squawk");
+// Squawk is fetched from the npm registry at run time into the git-ignored corpus folder, like
+// the benchmark projects: its platform binaries would otherwise pin one OS into package-lock.json.
+const TOOLS = join(REPO_ROOT, "bench", "corpus", "tools");
+const SQUAWK = join(TOOLS, "node_modules", ".bin", "squawk");
+const SQUAWK_PACKAGE = "squawk-cli@2.66.0";
+
+function ensureSquawk(): void {
+  if (existsSync(SQUAWK)) return;
+  mkdirSync(TOOLS, { recursive: true });
+  spawnSync("npm", ["install", "--prefix", TOOLS, "--no-save", "--no-audit", "--no-fund", SQUAWK_PACKAGE], { stdio: "inherit" });
+}
 
 interface ProofRun {
   wallMs: number;
@@ -86,8 +96,9 @@ interface SquawkViolation {
 /** Per migration statement: what bka reports and what Squawk reports. */
 function squawkTable(bka: Map<string, Map<string, string[]>>): string[] {
   const out = ["## bka and Squawk on the same migrations", ""];
+  ensureSquawk();
   const version = spawnSync(SQUAWK, ["--version"], { encoding: "utf8" });
-  if (version.status !== 0) return [...out, "Squawk is not installed (`npm ci` installs squawk-cli)."];
+  if (version.status !== 0) return [...out, `Squawk could not be installed (npm install ${SQUAWK_PACKAGE} into bench/corpus/tools failed).`];
   out.push(`${version.stdout.trim()}; bka with migration locks measured on PGlite.`, "", "| migration file | bka (rule:line) | Squawk (rule:line) |", "|---|---|---|");
   return [...out, ...comparisonRows(bka)];
 }

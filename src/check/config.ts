@@ -23,7 +23,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       failOn: z.enum(FAIL_ON).optional(),
       security: areaPolicy({}),
-      api: areaPolicy({ writeEndpointsAuthenticated: z.boolean().optional(), requestBodiesValidated: z.boolean().optional() }),
+      api: areaPolicy({ writeEndpointsAuthenticated: z.boolean().optional(), requestBodiesValidated: z.boolean().optional(), openapiLintClean: z.boolean().optional() }),
       database: areaPolicy({ unindexedForeignKeys: count.optional() }),
       reliability: areaPolicy({ outboundTimeouts: z.boolean().optional() }),
       performance: areaPolicy({}),

@@ -10,7 +10,7 @@ import { SourceReader } from "../ingest/source-reader.ts";
 import { loadConfig, type LoadedConfig } from "./config.ts";
 import { assertBaselineWritable, readBaseline, splitByBaseline, writeBaseline, type Baseline } from "./baseline.ts";
 import { applySuppressions } from "./suppressions.ts";
-import { evaluatePolicy, policyPassed, refOf, type FindingRef, type RuleInfo, type SectionResult } from "./policy.ts";
+import { evaluatePolicy, policyPassed, refOf, type FindingRef, type RuleInfo, type SectionResult, type PolicyInput } from "./policy.ts";
 
 export { SECTIONS, type CheckItem, type FindingRef, type Problem, type Section, type SectionResult } from "./policy.ts";
 
@@ -59,8 +59,15 @@ export function prepareCheck(request: CheckRequest): PreparedCheck {
   return { request, config, baselinePath, ...(baseline ? { baseline } : {}) };
 }
 
+/** Runs Spectral on the recovered OpenAPI only when the policy has `api.openapiLintClean`. */
+export async function openapiLintFor(prepared: PreparedCheck, model: ArchitectureModel): Promise<PolicyInput["openapiLint"]> {
+  if (prepared.config.config.policy?.api?.openapiLintClean !== true) return undefined;
+  const [{ lintOpenApi }, { toOpenApi }] = await Promise.all([import("../verify/openapi-lint.ts"), import("../emit/openapi.ts")]);
+  return lintOpenApi(toOpenApi(model));
+}
+
 /** Judges a finished review against the prepared policy; writes the baseline first when asked. */
-export function completeCheck(prepared: PreparedCheck, model: ArchitectureModel, findings: readonly Finding[]): CheckResult {
+export function completeCheck(prepared: PreparedCheck, model: ArchitectureModel, findings: readonly Finding[], openapiLint?: PolicyInput["openapiLint"]): CheckResult {
   const root = resolve(prepared.request.projectDir);
   const source = new SourceReader(root);
   const suppressions = applySuppressions(findings, source);
@@ -76,6 +83,7 @@ export function completeCheck(prepared: PreparedCheck, model: ArchitectureModel,
     invalidSuppressions: suppressions.invalid,
     rules: ruleInfos(),
     source,
+    ...(openapiLint ? { openapiLint } : {}),
   });
   return {
     project: model.project,

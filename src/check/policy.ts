@@ -74,6 +74,8 @@ export interface PolicyInput {
   /** The rules this bka version runs (id and area, from their meta). */
   rules: readonly RuleInfo[];
   source: SourceReader;
+  /** Spectral (`spectral:oas`) on the recovered OpenAPI, when the policy asks for it. */
+  openapiLint?: { errors: number; results: readonly { code: string; message: string; path: readonly (string | number)[]; severity: string }[] };
 }
 
 /** Policy keys that require a rule to report nothing (true) or at most N findings (a number). */
@@ -101,6 +103,7 @@ export function evaluatePolicy(policy: Policy, input: PolicyInput): SectionResul
       const limit = areaPolicy[LIMIT_KEYS[band]];
       if (typeof limit === "number") add(SECTION_OF_AREA[area], bandLimitItem(area, band, limit, input));
     }
+    if (area === "api" && areaPolicy.openapiLintClean === true) add(SECTION_OF_AREA.api, openapiLintItem(input));
     for (const requirement of RULE_REQUIREMENTS.filter((r) => r.area === area)) {
       const value = areaPolicy[requirement.key];
       if (value === undefined || value === false) continue;
@@ -144,6 +147,15 @@ function verdict(id: string, title: string, offending: readonly Finding[], limit
   const failed = offending.length > limit;
   const detail = limit > 0 || failed ? `${offending.length} found, ${limit} allowed` : undefined;
   return { id, title, status: failed ? "fail" : "pass", ...(detail ? { detail } : {}), findings: failed ? offending.map(refOf) : [], problems: [] };
+}
+
+function openapiLintItem(input: PolicyInput): CheckItem {
+  const id = "api.openapiLintClean";
+  const title = "the recovered OpenAPI has no Spectral (spectral:oas) error";
+  if (!input.openapiLint) return unchecked(id, title, "the OpenAPI lint did not run");
+  const errors = input.openapiLint.results.filter((r) => r.severity === "error");
+  const problems = errors.map((r) => ({ message: `${r.code}: ${r.message} (at ${r.path.join(".")})` }));
+  return { id, title, status: errors.length ? "fail" : "pass", detail: `${errors.length} error(s)`, findings: [], problems };
 }
 
 function unchecked(id: string, title: string, detail: string): CheckItem {

@@ -40,7 +40,7 @@ export function addCheckCommand(program: Command, io: CheckCommandIo, setExitCod
 
 async function checkCommand(path: string, options: CheckOptions, io: CheckCommandIo): Promise<number> {
   // Loaded on demand, like the review itself, so --help does not load the rules.
-  const { completeCheck, prepareCheck } = await import("../check/index.ts");
+  const { completeCheck, openapiLintFor, prepareCheck } = await import("../check/index.ts");
   const { renderCheck } = await import("../check/render.ts");
   const prepared = prepareCheck({
     projectDir: path,
@@ -50,7 +50,7 @@ async function checkCommand(path: string, options: CheckOptions, io: CheckComman
     force: options.force ?? false,
   });
   const { model, findings } = await io.review(path, options.progress);
-  const result = completeCheck(prepared, model, findings);
+  const result = completeCheck(prepared, model, findings, await openapiLintFor(prepared, model));
   io.stdout.write(
     options.format === "json"
       ? `${JSON.stringify(withSortedKeys(result), null, 2)}\n`

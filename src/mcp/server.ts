@@ -11,7 +11,7 @@ import type { ArchitectureModel } from "../model/types.ts";
 import { bandOf } from "../model/finding.ts";
 import { ExplainError, explainQuery as explainOnPglite, type QueryPlan } from "../verify/explain.ts";
 import { packageVersion } from "../emit/common.ts";
-import { completeCheck, prepareCheck } from "../check/index.ts";
+import { completeCheck, openapiLintFor, prepareCheck } from "../check/index.ts";
 import { confine, realRoots, ToolError } from "./roots.ts";
 import {
   checkOutput,
@@ -152,7 +152,7 @@ export function createBkaServer(options: BkaServerOptions): McpServer {
       const guardRead = (file: string) => void confine(file, roots, "file");
       const prepared = prepareCheck({ projectDir: root, ...(configPath ? { configPath } : {}), guardRead });
       const { result } = await reviewed(root);
-      return checkSummary(completeCheck(prepared, result.model, result.findings));
+      return checkSummary(completeCheck(prepared, result.model, result.findings, await openapiLintFor(prepared, result.model)));
     }),
   );
 

@@ -119,3 +119,12 @@ test("check of a missing folder is bad input", async () => {
   assert.equal(result.code, EXIT.badInput);
   assert.equal(result.stderr, "bka: no such file or directory: /nonexistent/project\n");
 });
+
+test("a policy asking for a clean OpenAPI lint runs Spectral on the recovered spec", async () => {
+  const shop = copyExample("express-shop");
+  writeFileSync(join(shop, "bka.config.yaml"), "policy:\n  failOn: none\n  api:\n    openapiLintClean: true\n");
+  const result = await bka("check", shop, "--no-progress", "--format", "json");
+  const item = JSON.parse(result.stdout).sections[0].items.find((i: { id: string }) => i.id === "api.openapiLintClean");
+  assert.equal(item.status, "pass", JSON.stringify(item));
+  assert.equal(item.detail, "0 error(s)");
+});

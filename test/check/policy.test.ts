@@ -119,3 +119,15 @@ test("a finding whose code evidence points at a missing line fails the evidence 
   const off = evaluatePolicy({ failOn: "none", evidence: { findingsCiteEvidence: false } }, input({ source: new FakeReader(["apps/api/src/routes/articles.ts:24"]) }));
   assert.ok(!off.at(-1)!.items.some((i) => i.id === "evidence.findingsCiteEvidence"));
 });
+
+test("api.openapiLintClean fails on Spectral errors in the recovered OpenAPI and passes without them", () => {
+  const policy: Policy = { failOn: "none", api: { openapiLintClean: true } };
+  const lintLine = (lint: PolicyInput["openapiLint"]) => summary(evaluatePolicy(policy, input(lint ? { openapiLint: lint } : {}))).filter((l) => l.includes("openapiLintClean"));
+  assert.deepEqual(lintLine({ errors: 0, results: [{ code: "operation-description", message: "no description", path: ["paths", "/a", "get"], severity: "warning" }] }), [
+    "security: [pass] api.openapiLintClean (0 error(s))",
+  ]);
+  assert.deepEqual(lintLine({ errors: 1, results: [{ code: "path-params", message: "Path parameter \"id\" must be defined", path: ["paths", "/a/{id}", "get"], severity: "error" }] }), [
+    "security: [fail] api.openapiLintClean (1 error(s)) → path-params: Path parameter \"id\" must be defined (at paths./a/{id}.get)",
+  ]);
+  assert.deepEqual(lintLine(undefined), ["security: [unchecked] api.openapiLintClean (the OpenAPI lint did not run)"]);
+});

@@ -56,7 +56,7 @@ export async function analyzeInWorkers(workspace: Workspace, count: number, onPr
 function balance(files: readonly SourceFile[], count: number): number[][] {
   const slices: number[][] = Array.from({ length: count }, () => []);
   const load = new Array(count).fill(0);
-  const order = files.map((f, i) => i).sort((a, b) => files[b].size - files[a].size || a - b);
+  const order = files.map((_, i) => i).sort((a, b) => files[b].size - files[a].size || a - b);
   for (const i of order) {
     const w = load.indexOf(Math.min(...load));
     slices[w].push(i);

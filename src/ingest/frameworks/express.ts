@@ -1,10 +1,9 @@
 // Express: `express()` apps and `Router()`s; METHOD/all/route() registrations; `use(prefix?, …)`
 // mounting routers (imported, returned by factories, nested) or adding middleware, in order.
 import type { Sym } from "../js/sym.ts";
-import { pathText } from "./paths.ts";
 import { flattenHandlers, HTTP_METHODS, type ContextRecogniser, type RoutingContext } from "./routing.ts";
 import { normaliseMethod, type ChainItem } from "./endpoint-builder.ts";
-import { joinPaths, toOpenApiPath, UNRESOLVED_SEGMENT } from "./paths.ts";
+import { joinPaths, pathText, toOpenApiPath, UNRESOLVED_SEGMENT } from "./paths.ts";
 import type { Frame, RouteWalker } from "./walk.ts";
 
 export const expressRecogniser: ContextRecogniser = {

@@ -224,10 +224,8 @@ function authVerdict(s: AuthSignals): Pick<Classified, "kind" | "mechanism" | "e
     if (read.line <= s.rejects.line) return { kind: "auth", mechanism, evidence: s.rejects };
   }
   if (s.rejects && s.checksRole) return { kind: "auth", mechanism: "role-check", evidence: s.rejects };
-  if (s.verifies || s.readsCredential) {
-    // Reads a credential but never turns a request away: it identifies, it does not guard.
-    if (s.verifies) return { kind: "optional-auth", mechanism, evidence: s.verifies };
-  }
+  // Verifies a credential but never turns a request away: it identifies, it does not guard.
+  if (s.verifies) return { kind: "optional-auth", mechanism, evidence: s.verifies };
   return undefined;
 }
 

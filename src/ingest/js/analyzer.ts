@@ -204,7 +204,8 @@ export class FileAnalyzer implements WalkContext {
   importSym(source: string, name: string): Sym {
     const target = this.resolver.resolve(this.file, source);
     if (target.kind === "file") return { k: "mod", file: target.path, name };
-    if (target.kind === "package") return { k: "ext", pkg: target.name, path: name === "default" || name === "*" ? subpath(source, target.name) : [...subpath(source, target.name), name] };
+    // A deep import ("express/lib/router") still stands for its package in recognition tables.
+    if (target.kind === "package") return { k: "ext", pkg: target.name, path: name === "default" || name === "*" ? [] : [name] };
     return { k: "unknown", text: `import(${source})` };
   }
 
@@ -760,11 +761,6 @@ function paramLabel(p: Node): string {
   if (inner.type === "AssignmentPattern" && inner.left.type === "Identifier") return inner.left.name;
   if (inner.type === "RestElement" && inner.argument.type === "Identifier") return `...${inner.argument.name}`;
   return "{…}";
-}
-
-function subpath(source: string, pkg: string): string[] {
-  if (source.startsWith("node:") || !source.startsWith(pkg + "/")) return [];
-  return []; // "express/lib/router" is still "express" for recognition purposes
 }
 
 /** Member access, normalised: into a package it extends the package path; into an object literal it picks the property. */

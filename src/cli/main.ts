@@ -14,6 +14,7 @@ import { toOpenApiYaml } from "../emit/openapi.ts";
 import { toSarifText } from "../emit/sarif.ts";
 import { shouldUseColor, toTerminal } from "../emit/terminal.ts";
 import { writeOutputs } from "../emit/index.ts";
+import { writeFixMigration } from "../emit/fix-migration.ts";
 import { EXIT } from "./exit-codes.ts";
 import { createProgress } from "./progress.ts";
 import { addCheckCommand } from "./check.ts";
@@ -45,6 +46,7 @@ interface ReviewCommandOptions {
   verify: boolean;
   rows?: number;
   databaseUrl?: string;
+  fixMigrations?: string;
 }
 
 /** Runs bka with `argv` (the arguments after the program name) and returns the exit code. */
@@ -108,6 +110,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option("--no-verify", "do not measure claims on the embedded PostgreSQL (faster; migration findings then say what is expected, not measured)")
     .option("--rows <n>", "synthetic rows per queried table when proving index advice (default 200000)", positiveInteger)
     .option("--database-url <url>", "prove index advice on this PostgreSQL server instead, in a throwaway schema that is dropped afterwards")
+    .option("--fix-migrations <dir>", "write the act-band database fixes as a new migration file in this folder (never over an existing file)")
     .action(async (path: string, options: ReviewCommandOptions) => {
       setExitCode(await reviewCommand(path, options, io));
     });
@@ -162,8 +165,18 @@ async function reviewCommand(path: string, options: ReviewCommandOptions, io: Cl
     const note = `Wrote ${written.join(", ")} to ${options.out}\n`;
     (options.format === "text" ? io.stdout : io.stderr).write(note);
   }
+  if (options.fixMigrations) writeFixes(model, findings, options, io);
   io.stdout.write(render(options.format, model, findings, io, !options.out));
   return options.failOn && failOnReached(findings, options.failOn) ? EXIT.failOnReached : EXIT.ok;
+}
+
+function writeFixes(model: ReviewResult["model"], findings: Finding[], options: ReviewCommandOptions, io: CliIo): void {
+  const dir = options.fixMigrations!;
+  const written = writeFixMigration(model, findings, dir);
+  const note = written
+    ? `Wrote ${written.path} (${written.statements} statement${written.statements === 1 ? "" : "s"})\n`
+    : `No act-band database fix to write to ${dir}\n`;
+  (options.format === "text" ? io.stdout : io.stderr).write(note);
 }
 
 async function reviewWithProgress(

@@ -94,3 +94,11 @@ export function withSortedKeys(value: unknown): unknown {
   }
   return sorted;
 }
+
+/** 200000 → "200,000": by hand, so the output does not depend on the machine's locale. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const [whole, fraction] = String(Math.round(value * 100) / 100).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return fraction ? `${grouped}.${fraction}` : grouped;
+}

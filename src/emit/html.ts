@@ -10,9 +10,13 @@ import {
   countByAreaAndBand,
   countByBand,
   fileLine,
+  formatNumber,
   packageVersion,
   understoodTooLittle,
 } from "./common.ts";
+import { databaseView } from "./database-view.ts";
+
+export { formatNumber };
 import { REPORT_CSS, REPORT_SCRIPT } from "./html-assets.ts";
 import { highlight, languageOfFile } from "./highlight.ts";
 import { BAND_HEADINGS, SKIP_REASON_RANK, sortEndpoints } from "./markdown.ts";
@@ -54,6 +58,7 @@ export function toHtml(model: ArchitectureModel, findings: readonly Finding[], o
     overview(model, findings),
     endpointsSection(model),
     diagramsSection(model),
+    databaseSection(model),
     findingsSection(model, findings),
     skippedSection(model),
     "</main>",
@@ -417,6 +422,32 @@ function codeBlock(text: string, language: ReturnType<typeof languageOfFile>, fi
   return `<pre class="code"><code>${rendered.join("")}</code></pre>`;
 }
 
+// ---- database ----------------------------------------------------------------------------------
+
+function databaseSection(model: ArchitectureModel): string {
+  const view = databaseView(model);
+  if (!view) return "";
+  const table = (headers: string[], rows: string[][]) => [
+    `<div class="table-wrap"><table><thead><tr>${headers.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead><tbody>`,
+    ...rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`),
+    "</tbody></table></div>",
+  ];
+  const parts = ['<section id="database">', `<h2>Database (${plural(view.tables.length, "table")})</h2>`, `<p>${view.queriesLinked} of ${view.queriesTotal} ${view.queriesTotal === 1 ? "query" : "queries"} in the code linked to a table.</p>`];
+  if (view.tables.length) {
+    parts.push(...table(["Table", "Source", "Columns", "Primary key", "FKs", "Indexes", "Queries", "Defined at"], view.tables.map((t) => [`<code>${esc(t.name)}</code>`, esc(t.source), String(t.columns), esc(t.primaryKey || "none"), String(t.foreignKeys), String(t.indexes), String(t.queries), `<code>${esc(t.definedAt)}</code>`])));
+  }
+  if (view.proofs.length) {
+    parts.push("<h3>Index proofs</h3>", `<p>Each query was EXPLAINed on synthetic rows, then again with the proposed index created in a transaction that was rolled back (${esc(view.proofs[0].engine)}). An index is advised only when it pays: a start cost of at least 100 and at least half of it saved.</p>`);
+    parts.push(...table(["Query", "Table", "Rows", "Before", "With the index", "Gain", "Verdict"], view.proofs.map((p) => [`<code>${esc(p.query)}</code>`, `<code>${esc(p.table)}</code>`, formatNumber(p.rows), esc(p.before), esc(p.after || (p.note ?? "")), esc(p.ratio), esc(p.verdict)])));
+  }
+  if (view.locks.length) {
+    parts.push("<h3>Migration locks, measured</h3>", `<p>Each statement ran in BEGIN … ROLLBACK after the earlier migrations (${esc(view.locks[0].engine)}); locks are read from pg_locks, a rewrite from a changed pg_relation_filenode.</p>`);
+    parts.push(...table(["Statement", "SQL", "Strongest lock per table", "Rewrites"], view.locks.map((l) => [`<code>${esc(l.statement)}</code>`, `<code>${esc(l.sql)}</code>`, esc(l.error ? `failed: ${l.error}` : l.locks || "none"), esc(l.rewritten || "no")])));
+  }
+  parts.push("</section>");
+  return parts.join("\n");
+}
+
 // ---- skipped -----------------------------------------------------------------------------------
 
 function skippedSection(model: ArchitectureModel): string {
@@ -453,13 +484,6 @@ function clamp(percent: number): string {
   return String(Math.round(Math.min(100, Math.max(0, percent)) * 10) / 10);
 }
 
-/** 200000 → "200,000": by hand, so the output does not depend on the machine's locale. */
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const [whole, fraction] = String(Math.round(value * 100) / 100).split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return fraction ? `${grouped}.${fraction}` : grouped;
-}
 
 function formatRatio(ratio: number): string {
   return ratio >= 10 ? formatNumber(Math.round(ratio)) : String(Math.round(ratio * 10) / 10);

@@ -8,8 +8,10 @@ import {
   countByAreaAndBand,
   countByBand,
   fileLine,
+  formatNumber,
   understoodTooLittle,
 } from "./common.ts";
+import { databaseView } from "./database-view.ts";
 
 /** Longer lists are cut here in the report; model.json always has all of them. */
 export const LIST_LIMIT = 20;
@@ -28,6 +30,7 @@ export function toMarkdown(model: ArchitectureModel, findings: readonly Finding[
     runConfidence(model),
     summary(findings),
     endpointInventory(model),
+    databaseSection(model),
     findingsSection(model, findings),
     skippedFiles(model),
   ];
@@ -97,6 +100,36 @@ function endpointInventory(model: ArchitectureModel): string {
     ]),
   );
   return [heading, "", tableRow(header), `|${header.map(() => "---").join("|")}|`, ...rows].join("\n");
+}
+
+function databaseSection(model: ArchitectureModel): string {
+  const view = databaseView(model);
+  if (!view) return "";
+  const lines = [
+    `## Database (${plural(view.tables.length, "table")})`,
+    "",
+    `${view.queriesLinked} of ${view.queriesTotal} ${view.queriesTotal === 1 ? "query" : "queries"} in the code linked to a table.`,
+  ];
+  if (view.tables.length) {
+    lines.push("", tableRow(["Table", "Source", "Columns", "Primary key", "FKs", "Indexes", "Queries", "Defined at"]), "|---|---|---:|---|---:|---:|---:|---|");
+    lines.push(...limited(view.tables, (t) => tableRow([code(t.name), t.source, String(t.columns), t.primaryKey || "none", String(t.foreignKeys), String(t.indexes), String(t.queries), code(t.definedAt)]), "tables"));
+  }
+  if (view.proofs.length) {
+    lines.push("", "### Index proofs", "", `Each query was EXPLAINed on synthetic rows, then again with the proposed index created in a transaction that was rolled back (${view.proofs[0].engine}). An index is advised only when it pays: a start cost of at least 100 and at least half of it saved.`, "");
+    lines.push(tableRow(["Query", "Table", "Rows", "Before", "With the index", "Gain", "Verdict"]), "|---|---|---:|---|---|---:|---|");
+    lines.push(...limited(view.proofs, (p) => tableRow([code(p.query), code(p.table), formatNumber(p.rows), p.before, p.after || (p.note ?? ""), p.ratio, p.verdict]), "index proofs"));
+  }
+  if (view.locks.length) {
+    lines.push("", "### Migration locks, measured", "", `Each statement ran in BEGIN … ROLLBACK after the earlier migrations (${view.locks[0].engine}); the locks are read from pg_locks and a rewrite from a changed pg_relation_filenode.`, "");
+    lines.push(tableRow(["Statement", "SQL", "Strongest lock per table", "Rewrites"]), "|---|---|---|---|");
+    lines.push(...limited(view.locks, (l) => tableRow([code(l.statement), code(shorten(l.sql)), l.error ? `failed: ${l.error}` : l.locks || "none", l.rewritten || "no"]), "measured statements"));
+  }
+  return lines.join("\n");
+}
+
+function shorten(sql: string): string {
+  const oneLine = sql.replace(/\s+/g, " ");
+  return oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine;
 }
 
 export function sortEndpoints(endpoints: readonly Endpoint[]): Endpoint[] {

@@ -132,3 +132,17 @@ test("the report ends with exactly one newline and is deterministic", () => {
   assert.ok(report.endsWith("\n") && !report.endsWith("\n\n"));
   assert.equal(report, toMarkdown(sampleModel(), sampleFindings()));
 });
+
+test("the Database section lists tables, index proofs with plan costs and measured migration locks", () => {
+  const model = sampleModel();
+  const at = (file: string, line: number) => ({ file, line, column: 1 });
+  model.entities = [{ name: "orders", source: "sql", location: at("db/001.sql", 3), columns: [{ name: "id", type: "integer", nullable: false }, { name: "user_id", type: "integer", nullable: false }], primaryKey: ["id"], foreignKeys: [{ columns: ["user_id"], references: { entity: "users", columns: ["id"] } }], uniques: [], checks: [], indexes: [] }];
+  model.dataAccesses = [{ id: "src/orders.ts:12:5", location: at("src/orders.ts", 12), client: "pg", operation: "select", entity: "orders", filterColumns: ["user_id"], sortColumns: [], returnedColumns: [], interpolation: { kind: "none", flows: [] }, parameterised: true, inLoop: false }];
+  model.indexProofs = [{ dataAccessId: "src/orders.ts:12:5", query: "SELECT * FROM orders WHERE user_id = $1", table: "orders", columns: ["user_id"], indexSql: "CREATE INDEX ON orders (user_id)", before: { node: "Seq Scan on orders", cost: 4167.03 }, after: { node: "Index Scan using orders_user_id_idx on orders", cost: 19.74 }, rows: 200000, engine: "PGlite 0.5.16 (PostgreSQL 18.6)", pays: true }];
+  model.migrations = [{ file: "db/002.sql", tool: "plain", statements: [{ location: at("db/002.sql", 1), sql: "ALTER TABLE orders ALTER COLUMN user_id TYPE bigint", actions: [], measured: { engine: "PGlite 0.5.16 (PostgreSQL 18.6)", locks: [{ table: "orders", mode: "AccessExclusiveLock" }], rewritten: ["orders"] } }] }];
+  const database = section(toMarkdown(model, []), "## Database (1 table)");
+  assert.match(database, /\n1 of 1 query in the code linked to a table\.\n/);
+  assert.match(database, /\| `orders` \| sql \| 2 \| id \| 1 \| 0 \| 1 \| `db\/001\.sql:3` \|/);
+  assert.match(database, /\| `src\/orders\.ts:12` \| `orders` \| 200,000 \| Seq Scan on orders 4167 \| Index Scan using orders_user_id_idx on orders 19\.7 \| 211× \| pays \|/);
+  assert.match(database, /\| `db\/002\.sql:1` \| `ALTER TABLE orders ALTER COLUMN user_id TYPE bigint` \| orders: AccessExclusiveLock \| orders \|/);
+});

@@ -233,3 +233,12 @@ function typeText(typeName: PgNode): string {
   const { name, modifiers, arrayDimensions } = typeParts(typeName);
   return `${name}${modifiers.length ? `(${modifiers.join(",")})` : ""}${"[]".repeat(arrayDimensions)}`;
 }
+
+/** Whether `text` is one or more complete PostgreSQL statements. */
+export function isParseableSql(text: string): boolean {
+  try {
+    return (parseSync(text).stmts ?? []).length > 0;
+  } catch {
+    return false;
+  }
+}

@@ -106,6 +106,16 @@ describe("database schema rules", () => {
     assert.equal(finding.remediation.fix?.replacement, "ALTER TABLE exchange_rates ADD PRIMARY KEY (currency);");
   });
 
+  it("varchar-limit-without-reason asks once per limit, naming every column that has it", () => {
+    const loc = at(flawed, SCHEMA, "CREATE TABLE accounts");
+    const table = (name: string, columns: [string, string][]): Entity => ({ name, source: "sequelize", location: loc, columns: columns.map(([n, type]) => ({ name: n, type, nullable: true, location: loc })), primaryKey: ["id"], foreignKeys: [], uniques: [], checks: [], indexes: [] });
+    const model = emptyModel({ entities: [table("users", [["email", "varchar(255)"], ["name", "varchar(255)"], ["country", "varchar(2)"]]), table("products", [["title", "varchar(255)"], ["sku", "text"]])] });
+    const findings = runRule(varcharLimit, model, flawed);
+    assert.deepEqual(findings.map((f) => f.message.split(":")[0]), ["users.country is varchar(2)", "3 columns are varchar(255) (products.title, users.email, users.name)"]);
+    assert.equal(findings[1].evidence.length, 3);
+    assert.match(findings[1].question ?? "", /^Is the 255-character limit a business rule for any of products\.title, users\.email, users\.name\?/);
+  });
+
   it("no schema rule reports MongoDB collections as SQL tables", () => {
     const loc = at(flawed, SCHEMA, "CREATE TABLE exchange_rates");
     const collection: Entity = { name: "events", source: "mongoose", location: loc, columns: [{ name: "at", type: "date", nullable: true }, { name: "code", type: "string", nullable: true }], primaryKey: [], foreignKeys: [{ columns: ["user"], references: { entity: "users", columns: ["_id"] } }], uniques: [["code"]], checks: [], indexes: [] };

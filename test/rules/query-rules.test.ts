@@ -81,6 +81,14 @@ describe("database/select-star-on-wide-table", () => {
     assert.deepEqual(evidenceLines(found[0]), ["src/app.js:9", "prisma/schema.prisma:11"]);
   });
 
+  it("asks once per table, citing every query that reads the whole row", () => {
+    const second = dataAccess({ location: at(shop, "src/app.js", "prisma.order.findMany", { token: "prisma.order.findMany" }), client: "prisma", entity: "users" });
+    const found = runRule(selectStar, emptyModel({ entities: [wideUsers(12)], dataAccesses: [second, findUnique()] }), shop);
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^2 queries read all 12 columns of users:/);
+    assert.equal(found[0].evidence.length, 3);
+  });
+
   it("stays quiet for 11 columns, or when the query names its columns", () => {
     assert.equal(runRule(selectStar, emptyModel({ entities: [wideUsers(11)], dataAccesses: [findUnique()] }), shop).length, 0);
     const named = { ...findUnique(), returnedColumns: ["id", "field_1"] };

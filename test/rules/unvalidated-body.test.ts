@@ -38,7 +38,10 @@ function blogModel(root: string, validated: boolean): ArchitectureModel {
 describe("api/unvalidated-body", () => {
   test("reports body fields and whole-body use without validation, in the decide band", () => {
     const root = fixture("unvalidated-body", "bad");
-    const findings = runRule(rule, blogModel(root, false), root);
+    const model = blogModel(root, false);
+    // The service validates elsewhere, so each unvalidated write is its own gap.
+    model.endpoints[2].validation = { validated: true, libraries: ["zod"] };
+    const findings = runRule(rule, model, root);
     assert.equal(findings.length, 2, "POST and PUT; DELETE reads no body");
 
     const put = findings.find((f) => f.message.startsWith("PUT"));
@@ -65,6 +68,17 @@ describe("api/unvalidated-body", () => {
       assert.match(finding.remediation.options?.[0].title ?? "", /schema library/);
       assert.equal(finding.question, undefined);
     }
+  });
+
+  test("a service that validates no body at all gets one finding naming its write endpoints", () => {
+    const root = fixture("unvalidated-body", "bad");
+    const findings = runRule(rule, blogModel(root, false), root);
+    assert.equal(findings.length, 1);
+    const [finding] = findings;
+    assert.equal(finding.message, "No write endpoint of blog-api validates its request body: 2 endpoints read body fields that no schema or validation step checks.");
+    assert.equal(finding.confidence, 80);
+    assert.deepEqual(evidenceLines(finding), [`${ARTICLES}:7`, `${ARTICLES}:13`]);
+    assert.deepEqual(finding.evidence.map((e) => e.kind === "code" && e.label), ["POST /api/articles reads body.body, body.tags, body.title unchecked", "PUT /api/articles/{id} reads body unchecked"]);
   });
 
   test("true negative: zod-validated writes, and writes that read no body", () => {

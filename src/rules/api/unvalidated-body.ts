@@ -3,6 +3,7 @@ import type { ArchitectureModel, Endpoint, Framework, HttpMethod, RequestInput }
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
 import { byLocation, describeEndpoint, questionIfAsk, refs } from "../support.ts";
+import { compareText } from "../../model/order.ts";
 
 export const meta: RuleMeta = {
   id: "api/unvalidated-body",
@@ -52,6 +53,8 @@ const messages = {
     `${route} reads ${fields.map((f) => `\`${f}\``).join(", ")} from the request body, but no schema or validation step checks the body first.`,
   wholeBody: (route: string) =>
     `${route} uses the whole request body without validating it: every field a client sends, with any type, reaches the handler (mass assignment).`,
+  service: (serviceId: string, count: number) =>
+    `No write endpoint of ${serviceId} validates its request body: ${count} endpoints read body fields that no schema or validation step checks.`,
   question: (route: string) =>
     `Is the body of ${route} validated somewhere bka did not see (a service-layer check, a custom middleware)? If so, name the validator in the bka config.`,
 };
@@ -80,14 +83,54 @@ const HANDWRITTEN_OPTION: Option = {
   cons: ["Easy to miss a field or a type; grows into an ad-hoc schema library", "Not visible to API documentation"],
 };
 
+/** Endpoints named in a service-wide finding's evidence; the message counts them all. */
+const MAX_ENDPOINT_EVIDENCE = 10;
+
+/**
+ * Per endpoint where the service validates other bodies (the gap is the exception worth fixing
+ * route by route); one service-wide finding where it validates none (that is one decision, how
+ * the service validates input, not forty).
+ */
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
+  const unvalidated = new Map<string, { endpoint: Endpoint; bodyInputs: RequestInput[] }[]>();
+  const validatesSome = new Set<string>();
   for (const endpoint of model.endpoints) {
-    if (!BODY_METHODS.includes(endpoint.method) || isValidated(endpoint)) continue;
+    if (!BODY_METHODS.includes(endpoint.method)) continue;
+    if (isValidated(endpoint)) {
+      validatesSome.add(endpoint.serviceId);
+      continue;
+    }
     const bodyInputs = endpoint.inputs.filter((i) => i.kind === "body").sort((a, b) => byLocation(a.location, b.location));
     // Nothing is read from the body, so there is nothing to validate (DELETE /x/:id, POST /x/:id/favorite).
     if (bodyInputs.length === 0) continue;
-    report(model, ctx, endpoint, bodyInputs);
+    unvalidated.set(endpoint.serviceId, [...(unvalidated.get(endpoint.serviceId) ?? []), { endpoint, bodyInputs }]);
   }
+  for (const [serviceId, gaps] of unvalidated) {
+    if (validatesSome.has(serviceId) || gaps.length === 1) for (const { endpoint, bodyInputs } of gaps) report(model, ctx, endpoint, bodyInputs);
+    else reportService(model, ctx, serviceId, gaps.map((g) => g.endpoint));
+  }
+}
+
+function reportService(model: ArchitectureModel, ctx: RuleContext, serviceId: string, endpoints: Endpoint[]): void {
+  const sorted = [...endpoints].sort((a, b) => byLocation(a.location, b.location));
+  const framework = sorted[0].framework;
+  ctx.report({
+    confidence: CONFIDENCE.fieldsRead,
+    message: messages.service(serviceId, sorted.length),
+    location: sorted[0].location,
+    subject: `service ${serviceId}`,
+    evidence: sorted.slice(0, MAX_ENDPOINT_EVIDENCE).map((e) => ctx.codeEvidence(e.location, `${describeEndpoint(e)} reads ${bodyFields(e)} unchecked`)),
+    remediation: {
+      summary: `Choose one way to validate request bodies in ${serviceId} and apply it to every write endpoint (${sorted.length} today), rejecting unknown fields.`,
+      options: [SCHEMA_OPTIONS[schemaFlavour(framework)], HANDWRITTEN_OPTION],
+    },
+    ...questionIfAsk(model, CONFIDENCE.fieldsRead, messages.question(`the ${sorted.length} write endpoints of ${serviceId}`)),
+  });
+}
+
+function bodyFields(endpoint: Endpoint): string {
+  const fields = [...new Set(endpoint.inputs.filter((i) => i.kind === "body").map((i) => i.path))].sort(compareText);
+  return fields.length <= 3 ? fields.join(", ") : `${fields.slice(0, 3).join(", ")} and ${fields.length - 3} more`;
 }
 
 function report(model: ArchitectureModel, ctx: RuleContext, endpoint: Endpoint, bodyInputs: RequestInput[]): void {

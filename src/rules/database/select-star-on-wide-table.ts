@@ -2,7 +2,8 @@
 import type { ArchitectureModel, DataAccess, Entity } from "../../model/types.ts";
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { questionIfAsk, refs } from "../support.ts";
+import { byLocation, questionIfAsk, refs } from "../support.ts";
+import { compareText } from "../../model/order.ts";
 import { pg } from "../database-support.ts";
 import { entityOf } from "../query-support.ts";
 
@@ -45,25 +46,37 @@ const OPTIONS: Option[] = [
   },
 ];
 
+/** Query sites cited per finding; the message counts them all. */
+const MAX_SITES = 8;
+
+/** One finding per table: which columns its callers need is one decision, however many queries read it. */
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
+  const byEntity = new Map<Entity, DataAccess[]>();
   for (const access of model.dataAccesses) {
     if (access.operation !== "select" || access.returnedColumns.length) continue;
     const entity = entityOf(model, access);
     if (!entity || entity.source === "mongoose" || entity.columns.length < WIDE_TABLE_COLUMNS) continue;
-    report(model, ctx, access, entity);
+    byEntity.set(entity, [...(byEntity.get(entity) ?? []), access]);
   }
+  const tables = [...byEntity].sort(([a], [b]) => compareText(a.name, b.name));
+  for (const [entity, accesses] of tables) report(model, ctx, accesses.sort((a, b) => byLocation(a.location, b.location)), entity);
 }
 
-function report(model: ArchitectureModel, ctx: RuleContext, access: DataAccess, entity: Entity): void {
-  const how = access.rawSql ? "SELECT *" : `a ${access.client} finder without a column list`;
+function report(model: ArchitectureModel, ctx: RuleContext, accesses: DataAccess[], entity: Entity): void {
+  const [first] = accesses;
+  const how = first.rawSql ? "SELECT *" : `a ${first.client} finder without a column list`;
+  const what = accesses.length === 1 ? how : `${accesses.length} queries`;
   ctx.report({
     confidence: CONFIDENCE,
-    message: `${how} reads all ${entity.columns.length} columns of ${entity.name}: the database reads and sends every one, and columns added later join the result.`,
-    location: access.location,
-    subject: access.id,
-    evidence: [ctx.codeEvidence(access.location, `reads every column of ${entity.name}`), ctx.codeEvidence(entity.location, `${entity.name} has ${entity.columns.length} columns`)],
+    message: `${what} ${accesses.length === 1 ? "reads" : "read"} all ${entity.columns.length} columns of ${entity.name}: the database reads and sends every one, and columns added later join the result.`,
+    location: first.location,
+    subject: entity.name,
+    evidence: [
+      ...accesses.slice(0, MAX_SITES).map((a) => ctx.codeEvidence(a.location, `reads every column of ${entity.name}`)),
+      ctx.codeEvidence(entity.location, `${entity.name} has ${entity.columns.length} columns`),
+    ],
     remediation: { summary: `Select only the columns of ${entity.name} the caller uses.`, options: OPTIONS },
-    ...questionIfAsk(model, CONFIDENCE, `Does the code at ${access.location.file}:${access.location.line} need every column of ${entity.name}?`),
+    ...questionIfAsk(model, CONFIDENCE, accesses.length === 1 ? `Does the code at ${first.location.file}:${first.location.line} need every column of ${entity.name}?` : `Which of the ${accesses.length} queries reading every column of ${entity.name} need the whole row?`),
   });
 }
 

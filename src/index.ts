@@ -28,8 +28,13 @@ export interface ReviewResult {
 export async function review(path: string, options: ReviewOptions = {}): Promise<ReviewResult> {
   const { model, root } = await ingest(path, options);
   if (options.verify !== false) {
-    await measureMigrationLocks(model);
-    await proveIndexes(model, { rows: options.rows, databaseUrl: options.databaseUrl });
+    // One embedded engine for both: starting PGlite costs 1.5–2.5 s.
+    const { engine } = await measureMigrationLocks(model, { keepEngine: true });
+    try {
+      await proveIndexes(model, { rows: options.rows, databaseUrl: options.databaseUrl, ...(engine ? { engine, cache: true } : {}) });
+    } finally {
+      await engine?.close();
+    }
   }
   const findings = runRules(model, ALL_RULES, new SourceReader(root));
   return { model, findings };

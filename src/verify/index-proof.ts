@@ -33,9 +33,9 @@ export interface ProofOptions {
   rows?: number;
   /** Run on this PostgreSQL server (in a throwaway schema) instead of PGlite. */
   databaseUrl?: string;
-  /** A PGlite engine to reuse (tests share one per file); it is reset, not closed. Bypasses the cache. */
+  /** A PGlite engine to reuse (tests share one per file); it is reset, not closed. Bypasses the cache unless `cache` is true. */
   engine?: Engine;
-  /** Reuse the proofs of an earlier run with the same schema, queries and rows (PGlite only); default true. */
+  /** Reuse the proofs of an earlier run with the same schema, queries and rows (PGlite only); default true without `engine`. */
   cache?: boolean;
 }
 
@@ -67,7 +67,7 @@ export async function proveIndexes(model: ArchitectureModel, options: ProofOptio
   const candidates = model.dataAccesses.map((a) => candidateOf(a, model.entities)).filter((c): c is Candidate => c !== undefined);
   if (!candidates.length) return stats;
   const rows = options.rows ?? DEFAULT_ROWS;
-  const cacheFile = options.cache !== false && !options.engine && !options.databaseUrl ? proofCachePath(model, candidates, rows) : undefined;
+  const cacheFile = (options.cache ?? !options.engine) && !options.databaseUrl ? proofCachePath(model, candidates, rows) : undefined;
   const cached = cacheFile ? readCachedProofs(cacheFile) : undefined;
   if (cached) {
     model.indexProofs = [...(model.indexProofs ?? []), ...candidates.map((c) => ({ dataAccessId: c.access.id, ...cached[c.query] }))];

@@ -28,11 +28,15 @@ export interface LockProbeStats {
   probeMs: number[];
   /** Why nothing could be measured, when the engine failed. */
   error?: string;
+  /** The engine this call started, when `keepEngine` asked for it: the caller closes it. */
+  engine?: Engine;
 }
 
 export interface MeasureOptions {
   /** An engine to reuse (tests share one per file); it is reset, not closed. */
   engine?: Engine;
+  /** Leave the engine this call started open and return it in the stats, for the index proofs to reuse. */
+  keepEngine?: boolean;
 }
 
 /** Whether a statement changes a table that existed before its migration file. */
@@ -57,7 +61,10 @@ export async function measureMigrationLocks(model: ArchitectureModel, options: M
     stats.error = error instanceof Error ? error.message : String(error);
     model.coverage.warnings.push(`migration locks were not measured: the embedded PostgreSQL failed (${stats.error})`);
   } finally {
-    if (engine && !options.engine) await engine.close();
+    if (engine && !options.engine) {
+      if (options.keepEngine && !stats.error) stats.engine = engine;
+      else await engine.close();
+    }
   }
   return stats;
 }

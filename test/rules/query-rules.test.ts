@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { ingest } from "../../src/ingest/index.ts";
 import { ALL_RULES } from "../../src/rules/index.ts";
 import { rule as selectStar } from "../../src/rules/database/select-star-on-wide-table.ts";
-import { isListEndpoint } from "../../src/rules/performance/unbounded-query.ts";
+import { isListEndpoint, rule as unboundedQuery } from "../../src/rules/performance/unbounded-query.ts";
 import type { Finding } from "../../src/model/finding.ts";
 import type { Endpoint, Entity } from "../../src/model/types.ts";
 import { assertEvidenceIsReal, at, dataAccess, emptyModel, endpoint, evidenceLines, runRule } from "./model-builder.ts";
@@ -49,6 +49,29 @@ describe("query rules on the db-shop fixtures", () => {
     assert.deepEqual(evidenceLines(prisma.find((f) => f.ruleId === "database/multi-write-without-transaction")!), ["src/orders.js:38", "src/orders.js:39"]);
     const sql = findings.get("sql")!;
     assert.deepEqual(evidenceLines(sql.find((f) => f.ruleId === "performance/n-plus-one")!), ["src/orders.js:10", "src/orders.js:15"]);
+  });
+});
+
+describe("performance/unbounded-query: a service that pages nothing", () => {
+  it("gets one finding naming its unbounded lists, not one per query", () => {
+    const shop = root("prisma");
+    const products = at(shop, "src/orders.js", "prisma.product.findMany", { token: "prisma.product.findMany" });
+    const lines = at(shop, "src/app.js", "prisma.orderItem.findMany", { token: "prisma.orderItem.findMany" });
+    const model = emptyModel({
+      endpoints: [
+        endpoint({ method: "GET", path: "/products", location: products, handlerId: "h1" }),
+        endpoint({ method: "GET", path: "/products/{id}/order-lines", location: lines, handlerId: "h2" }),
+      ],
+      handlers: [
+        { id: "h1", name: "products", location: products, dataAccessIds: ["q1"], outboundCallIds: [] },
+        { id: "h2", name: "lines", location: lines, dataAccessIds: ["q2"], outboundCallIds: [] },
+      ],
+      dataAccesses: [dataAccess({ id: "q1", location: products, entity: "products", limit: "none" }), dataAccess({ id: "q2", location: lines, entity: "order_items", limit: "none" })],
+    });
+    const found = runRule(unboundedQuery, model, shop);
+    assert.equal(found.length, 1);
+    assert.equal(found[0].message, "No list endpoint of api is paged: 2 list endpoints run 2 queries without a limit (on order_items, products), so every response grows with its table.");
+    assert.deepEqual(evidenceLines(found[0]), ["src/app.js:22", "src/orders.js:7"]);
   });
 });
 

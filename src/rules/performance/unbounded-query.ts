@@ -2,7 +2,8 @@
 import type { ArchitectureModel, DataAccess, Endpoint } from "../../model/types.ts";
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { questionIfAsk, refs } from "../support.ts";
+import { byLocation, questionIfAsk, refs } from "../support.ts";
+import { compareText } from "../../model/order.ts";
 import { describeQuery, endpointList, entityOf, handlersWithQueries } from "../query-support.ts";
 import { indexLikes } from "../database-support.ts";
 
@@ -49,24 +50,63 @@ const OPTIONS: Option[] = [
   },
 ];
 
+/** Queries cited in a service-wide finding; the message counts them all. */
+const MAX_QUERIES = 8;
+
+interface Unbounded {
+  access: DataAccess;
+  lists: Endpoint[];
+}
+
+/**
+ * Per query where the service pages some lists (the gap is an oversight); one finding per service
+ * where it pages none (that is one decision: how the API pages, not ten).
+ */
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
+  const unbounded = new Map<string, Unbounded[]>();
+  const pagesSome = new Set<string>();
   for (const reached of handlersWithQueries(model)) {
     const lists = reached.endpoints.filter(isListEndpoint);
     if (!lists.length) continue;
+    const service = lists[0].serviceId;
     for (const access of reached.accesses) {
-      if (access.operation !== "select" || access.limit !== "none" || access.inLoop || filtersByKey(model, access)) continue;
-      const endpoints = endpointList(lists);
-      ctx.report({
-        confidence: CONFIDENCE,
-        message: `${endpoints} returns a list, and its handler runs ${describeQuery(access)} without a limit: the response grows with the table.`,
-        location: access.location,
-        subject: `${lists.map((e) => `${e.method} ${e.path}`).join(" ")} ${access.id}`,
-        evidence: [ctx.codeEvidence(access.location, `${describeQuery(access)} with no LIMIT / take / limit()`)],
-        remediation: { summary: "Page the list: cap the page size and take a cursor or offset from the query string.", options: OPTIONS },
-        ...questionIfAsk(model, CONFIDENCE, `Will ${access.entity ?? "this table"} stay small enough to return in full?`),
-      });
+      if (access.operation !== "select" || access.inLoop) continue;
+      if (access.limit !== "none") pagesSome.add(service);
+      else if (!filtersByKey(model, access)) unbounded.set(service, [...(unbounded.get(service) ?? []), { access, lists }]);
     }
   }
+  for (const [service, found] of [...unbounded].sort(([a], [b]) => compareText(a, b))) {
+    if (pagesSome.has(service) || found.length === 1) for (const item of found) reportQuery(model, ctx, item);
+    else reportService(model, ctx, service, found);
+  }
+}
+
+function reportQuery(model: ArchitectureModel, ctx: RuleContext, { access, lists }: Unbounded): void {
+  const endpoints = endpointList(lists);
+  ctx.report({
+    confidence: CONFIDENCE,
+    message: `${endpoints} returns a list, and its handler runs ${describeQuery(access)} without a limit: the response grows with the table.`,
+    location: access.location,
+    subject: `${lists.map((e) => `${e.method} ${e.path}`).join(" ")} ${access.id}`,
+    evidence: [ctx.codeEvidence(access.location, `${describeQuery(access)} with no LIMIT / take / limit()`)],
+    remediation: { summary: "Page the list: cap the page size and take a cursor or offset from the query string.", options: OPTIONS },
+    ...questionIfAsk(model, CONFIDENCE, `Will ${access.entity ?? "this table"} stay small enough to return in full?`),
+  });
+}
+
+function reportService(model: ArchitectureModel, ctx: RuleContext, service: string, found: Unbounded[]): void {
+  const sorted = [...found].sort((a, b) => byLocation(a.access.location, b.access.location));
+  const routes = new Set(sorted.flatMap((f) => f.lists.map((e) => `${e.method} ${e.path}`)));
+  const tables = [...new Set(sorted.map((f) => f.access.entity).filter((e): e is string => !!e))].sort(compareText);
+  ctx.report({
+    confidence: CONFIDENCE,
+    message: `No list endpoint of ${service} is paged: ${routes.size} list endpoints run ${sorted.length} queries without a limit${tables.length ? ` (on ${tables.join(", ")})` : ""}, so every response grows with its table.`,
+    location: sorted[0].access.location,
+    subject: `service ${service}`,
+    evidence: sorted.slice(0, MAX_QUERIES).map((f) => ctx.codeEvidence(f.access.location, `${endpointList(f.lists)}: ${describeQuery(f.access)} with no limit`)),
+    remediation: { summary: `Choose one paging scheme for ${service} (cursor or offset, a capped page size) and apply it to every list endpoint.`, options: OPTIONS },
+    ...questionIfAsk(model, CONFIDENCE, `Will ${tables.length ? tables.join(", ") : "these tables"} stay small enough to return in full from ${service}?`),
+  });
 }
 
 /** GET without a path parameter at the end: `/orders`, `/users/{id}/orders`. */

@@ -18,7 +18,7 @@ export function addDesignCommand(program: Command, io: { stdout: Output; stderr:
     .command("design")
     .description("design a schema, indexes and an API from a requirements file, and prove the indexes on the embedded PostgreSQL")
     .argument("<requirements>", "requirements file (YAML; schema in docs/requirements.schema.json)")
-    .requiredOption("--out <dir>", "write schema.sql, openapi.yaml, design.md, adr/ and questions.md to this folder")
+    .requiredOption("--out <dir>", "write design.md, schema.sql, openapi.yaml, SECURITY.md, CAPACITY.md, RELIABILITY.md, IMPLEMENTATION.md, architecture.mmd, er.mmd, adr/ and questions.md to this folder")
     .option("--rows <n>", "cap on synthetic rows per table for the verification", positiveInteger, 20_000)
     .option("--no-verify", "do not start the embedded PostgreSQL (design.md then has no plans)")
     .action(async (file: string, options: DesignCommandOptions) => {

@@ -20,7 +20,7 @@ export function sqlIdentifier(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
-export function toSchemaSql(model: ArchitectureModel): string {
+export function toSchemaSql(model: Pick<ArchitectureModel, "project" | "entities">): string {
   const tables = model.entities.filter((e) => e.source !== "mongoose").sort((a, b) => compareText(a.name, b.name));
   const collections = model.entities.filter((e) => e.source === "mongoose").map((e) => e.name).sort(compareText);
   const lines = [
@@ -76,8 +76,9 @@ function indexStatements(entity: Entity): string[] {
   const sorted = [...entity.indexes].sort((a, b) => compareText(a.name ?? "", b.name ?? "") || byColumns(a.columns, b.columns));
   return sorted.map((index) => {
     const name = index.name ? `${sqlIdentifier(index.name)} ` : "";
+    const include = index.include?.length ? ` INCLUDE (${columnList(index.include)})` : "";
     const where = index.where ? ` WHERE ${index.where}` : "";
-    return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${name}ON ${sqlIdentifier(entity.name)} (${columnList(index.columns)})${where};`;
+    return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${name}ON ${sqlIdentifier(entity.name)} (${columnList(index.columns)})${include}${where};`;
   });
 }
 

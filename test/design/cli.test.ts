@@ -38,12 +38,16 @@ describe("bka design", () => {
         outputs.push(filesUnder(join(root, name)));
       }
       const [first, second] = outputs;
-      assert.deepEqual(Object.keys(first).sort(), ["adr/0001-partition-order-items.md", "adr/0002-primary-keys.md", "design.md", "openapi.yaml", "questions.md", "schema.sql"]);
+      assert.deepEqual(Object.keys(first).sort(), [
+        "CAPACITY.md", "IMPLEMENTATION.md", "RELIABILITY.md", "SECURITY.md",
+        "adr/0001-dependencies-off-request-path.md", "adr/0002-partition-order-items.md", "adr/0003-pii-erasure.md", "adr/0004-primary-keys.md", "adr/0005-read-cache.md", "adr/0006-read-replicas.md",
+        "architecture.mmd", "design.md", "er.mmd", "openapi.yaml", "questions.md", "schema.sql",
+      ]);
       assert.deepEqual(second, first);
       assert.match(first["design.md"], /Every access pattern that reads rows uses an index\./);
       assert.match(first["design.md"], /\| my_orders \| Limit → Index Scan \| orders_customer_id_placed_at_id_idx \| /);
       assert.match(first["schema.sql"], /^-- shop: the schema bka designed from the requirements\.\n/);
-      assert.match(first["adr/0002-primary-keys.md"], /^# 0002\. Primary keys: UUIDv7 or identity\n/);
+      assert.match(first["adr/0004-primary-keys.md"], /^# 0004\. Primary keys: UUIDv7 or identity\n/);
       assert.equal(first["design.md"].includes(root), false, "no machine path in the output");
     } finally {
       rmSync(root, { recursive: true, force: true });

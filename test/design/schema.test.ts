@@ -2,7 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { loadRequirements, parseRequirements } from "../../src/ingest/requirements/load.ts";
-import { designSchema } from "../../src/design/schema.ts";
+import { designSchema, schemaDdl } from "../../src/design/schema.ts";
 import { toSchemaSql } from "../../src/emit/sql.ts";
 
 function ddl(entities: ReturnType<typeof designSchema>["entities"]): string[] {
@@ -30,6 +30,8 @@ describe("schema designer", () => {
       "ALTER TABLE order_items ADD FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE;",
       "ALTER TABLE order_items ADD FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE RESTRICT;",
       "ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE RESTRICT;",
+      "CREATE INDEX audit_log_changed_at_idx ON audit_log (changed_at);",
+      "CREATE INDEX audit_log_table_name_row_key_changed_at_idx ON audit_log (table_name, row_key, changed_at);",
       "CREATE INDEX order_items_order_id_idx ON order_items (order_id);",
       "CREATE INDEX order_items_product_id_idx ON order_items (product_id);",
       "CREATE INDEX orders_customer_id_placed_at_id_idx ON orders (customer_id, placed_at, id);",
@@ -106,6 +108,195 @@ describe("schema designer", () => {
 
   it("proposes partitioning (an ADR-band decision) only for tables that reach 100M rows in three years", () => {
     const design = designSchema(loadRequirements("examples/requirements/shop.yaml"));
-    assert.deepEqual(design.decisions.map((d) => [d.id, d.confidence]), [["primary-keys", 78], ["partition-order-items", 72]]);
+    assert.deepEqual(design.decisions.map((d) => [d.id, d.confidence]), [["primary-keys", 78], ["partition-order-items", 72], ["audit-trail", 90]]);
+  });
+});
+
+/** A small multi-tenant file: notes ↔ tags (many-to-many), a covering pattern, an audited entity. */
+const TENANT_FILE = [
+  "service: { name: t }",
+  "tenancy: { tenantEntity: tenants }",
+  "actors: [{ name: user }]",
+  "entities:",
+  "  - name: tenants",
+  "    fields: [{ name: label, type: string }]",
+  "  - name: notes",
+  "    fields: [{ name: title, type: string, maxLength: 80, unique: true }, { name: body, type: text }]",
+  "    relations: [{ to: tags, cardinality: many-to-many }]",
+  "  - name: tags",
+  "    fields: [{ name: label, type: string, maxLength: 40 }, { name: secret_hash, type: string, tags: [secret] }]",
+  "accessPatterns:",
+  "  - { name: recent, actor: user, kind: read, entity: notes, peakPerSecond: 1, sort: [{ field: created_at, direction: desc }], returns: [title] }",
+  "  - { name: tagged, actor: user, kind: read, entity: notes_tags, peakPerSecond: 1, filters: [{ field: tag_id }] }",
+  "compliance: { audit: [tags], retentionDays: 30 }",
+].join("\n");
+
+describe("schema designer: tenants, join tables, covering indexes, audit", () => {
+  const design = designSchema(parseRequirements("t.yaml", TENANT_FILE));
+  const sql = schemaDdl(design, "t").split("\n");
+
+  it("gives every tenant table a tenant column, tenant-leading uniques and keys, and composite foreign keys", () => {
+    const notes = sql.slice(sql.indexOf("CREATE TABLE notes ("), sql.indexOf("CREATE TABLE notes (") + 11);
+    assert.deepEqual(notes, [
+      "CREATE TABLE notes (",
+      "  id uuid NOT NULL DEFAULT uuidv7(),",
+      "  body text NOT NULL,",
+      "  created_at timestamptz NOT NULL DEFAULT now(),",
+      "  tenant_id uuid NOT NULL DEFAULT current_setting('app.tenant_id')::uuid,",
+      "  title varchar(80) NOT NULL,",
+      "  updated_at timestamptz NOT NULL DEFAULT now(),",
+      "  PRIMARY KEY (id),",
+      "  UNIQUE (tenant_id, id),",
+      "  UNIQUE (tenant_id, title)",
+      ");",
+    ]);
+    assert.deepEqual(sql.filter((l) => l.startsWith("ALTER TABLE notes_tags ADD FOREIGN KEY")), [
+      "ALTER TABLE notes_tags ADD FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE RESTRICT;",
+      "ALTER TABLE notes_tags ADD FOREIGN KEY (tenant_id, note_id) REFERENCES notes (tenant_id, id) ON DELETE CASCADE;",
+      "ALTER TABLE notes_tags ADD FOREIGN KEY (tenant_id, tag_id) REFERENCES tags (tenant_id, id) ON DELETE CASCADE;",
+    ]);
+    assert.deepEqual(design.tenancy, { tenantTable: "tenants", column: "tenant_id", setting: "app.tenant_id", tables: ["notes", "notes_tags", "tags", "tenants"] });
+  });
+
+  it("enables and forces row-level security with one policy per tenant table", () => {
+    assert.deepEqual(sql.filter((l) => /ROW LEVEL SECURITY|CREATE POLICY/.test(l) && /\bnotes\b|tenants/.test(l)), [
+      "ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;",
+      "ALTER TABLE tenants FORCE ROW LEVEL SECURITY;",
+      "CREATE POLICY tenants_tenant_isolation ON tenants USING (id = current_setting('app.tenant_id')::uuid) WITH CHECK (id = current_setting('app.tenant_id')::uuid);",
+      "ALTER TABLE notes ENABLE ROW LEVEL SECURITY;",
+      "ALTER TABLE notes FORCE ROW LEVEL SECURITY;",
+      "CREATE POLICY notes_tenant_isolation ON notes USING (tenant_id = current_setting('app.tenant_id')::uuid) WITH CHECK (tenant_id = current_setting('app.tenant_id')::uuid);",
+    ]);
+    assert.equal(sql.filter((l) => l.startsWith("CREATE POLICY")).length, 4);
+    // The statement carries no tenant filter: the policy adds it.
+    assert.equal(design.queries.find((q) => q.pattern === "tagged")?.sql, "SELECT * FROM notes_tags WHERE tag_id = $1 ORDER BY note_id ASC LIMIT 51");
+  });
+
+  it("keys a join table by (tenant, both references) and adds the reverse index", () => {
+    const join = sql.slice(sql.indexOf("CREATE TABLE notes_tags ("), sql.indexOf("CREATE TABLE notes_tags (") + 8);
+    assert.deepEqual(join, [
+      "CREATE TABLE notes_tags (",
+      "  tenant_id uuid NOT NULL DEFAULT current_setting('app.tenant_id')::uuid,",
+      "  note_id uuid NOT NULL,",
+      "  tag_id uuid NOT NULL,",
+      "  created_at timestamptz NOT NULL DEFAULT now(),",
+      "  updated_at timestamptz NOT NULL DEFAULT now(),",
+      "  PRIMARY KEY (tenant_id, note_id, tag_id)",
+      ");",
+    ]);
+    assert.deepEqual(design.indexes.find((i) => i.table === "notes_tags"), {
+      table: "notes_tags", index: "notes_tags_tenant_id_tag_id_note_id_idx", serves: ["tagged", "reverse lookups: tag_id → note_id", "foreign key tenant_id, tag_id → tags"],
+    });
+  });
+
+  it("covers a pattern that returns a few small columns with INCLUDE", () => {
+    assert.ok(sql.includes("CREATE INDEX notes_tenant_id_created_at_id_covering_idx ON notes (tenant_id, created_at, id) INCLUDE (title);"));
+    assert.equal(design.queries.find((q) => q.pattern === "recent")?.sql, "SELECT title, created_at, id FROM notes ORDER BY created_at DESC, id DESC LIMIT 51");
+  });
+
+  it("writes the audit table, its trigger without secret columns, and append-only rules with the retention", () => {
+    assert.ok(sql.includes("CREATE TRIGGER tags_audit AFTER INSERT OR UPDATE OR DELETE ON tags FOR EACH ROW EXECUTE FUNCTION audit_row('id', 'secret_hash');"));
+    assert.ok(sql.includes("    CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) - TG_ARGV[1:] END, (row ->> 'tenant_id')::uuid);"));
+    const appendOnly = sql.indexOf("CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$");
+    assert.deepEqual(sql.slice(appendOnly, appendOnly + 8), [
+      "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$",
+      "BEGIN",
+      "  IF TG_OP = 'DELETE' AND OLD.changed_at < now() - interval '30 days' THEN RETURN OLD; END IF;",
+      "  RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP;",
+      "END $$;",
+      "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();",
+      "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();",
+      "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM PUBLIC;",
+    ]);
+    assert.deepEqual(design.decisions.map((d) => [d.id, d.confidence]), [["primary-keys", 78], ["tenant-isolation", 85], ["audit-trail", 90]]);
+  });
+});
+
+describe("schema designer: double entry and idempotent creates", () => {
+  const design = designSchema(parseRequirements("t.yaml", [
+    "service: { name: t }",
+    "actors: [{ name: api }]",
+    "entities:",
+    "  - name: accounts",
+    "    consistency: strict",
+    "    fields: [{ name: balance, type: decimal, min: 0 }]",
+    "  - name: transfers",
+    "    idempotencyKey: true",
+    "    appendOnly: true",
+    "    fields: [{ name: amount, type: decimal }]",
+    "  - name: entries",
+    "    key: identity",
+    "    fields: [{ name: amount, type: decimal }]",
+    "    relations: [{ to: transfers, cardinality: many-to-one }, { to: accounts, cardinality: many-to-one }]",
+    "    doubleEntry: { groupBy: transfer_id, amount: amount, balance: accounts.balance }",
+    "accessPatterns:",
+    "  - { name: post, actor: api, kind: write, operation: create, entity: transfers, peakPerSecond: 1 }",
+  ].join("\n")));
+  const sql = schemaDdl(design, "t");
+
+  it("stores the idempotency key under a unique constraint and inserts ON CONFLICT", () => {
+    assert.match(sql, /\n {2}idempotency_key varchar\(255\) NOT NULL,\n/);
+    assert.match(sql, /\n {2}UNIQUE \(idempotency_key\)\n/);
+    assert.equal(design.queries[0].sql, "INSERT INTO transfers DEFAULT VALUES ON CONFLICT (idempotency_key) DO NOTHING");
+  });
+
+  it("checks at commit that entries sum to zero and keeps the balance in the same transaction", () => {
+    assert.ok(sql.includes([
+      "CREATE FUNCTION entries_balanced() RETURNS trigger LANGUAGE plpgsql AS $$",
+      "BEGIN",
+      "  IF (SELECT sum(amount) FROM entries WHERE transfer_id = NEW.transfer_id) <> 0 THEN",
+      "    RAISE EXCEPTION 'entries of transfer_id % do not sum to zero', NEW.transfer_id;",
+      "  END IF;",
+      "  RETURN NULL;",
+      "END $$;",
+      "CREATE CONSTRAINT TRIGGER entries_balanced AFTER INSERT ON entries DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION entries_balanced();",
+    ].join("\n")));
+    assert.ok(sql.includes("  UPDATE accounts SET balance = balance + NEW.amount, updated_at = now() WHERE id = NEW.account_id;"));
+    assert.ok(sql.includes("CREATE TRIGGER transfers_append_only BEFORE UPDATE OR DELETE ON transfers FOR EACH ROW EXECUTE FUNCTION transfers_append_only();"));
+    assert.deepEqual(design.queries.slice(1).map((q) => q.sql), [
+      "SELECT sum(amount) FROM entries WHERE transfer_id = $1",
+      "SELECT id FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+    ]);
+    assert.deepEqual(design.decisions.map((d) => d.id), ["primary-keys", "consistency-accounts"]);
+  });
+});
+
+describe("requirements: the schema designer's keys are checked with located errors", () => {
+  it("reports a bad tenancy, composite key, double entry and returns at their lines", () => {
+    const text = [
+      "service: { name: t }",
+      "tenancy: { tenantEntity: orgs, shared: [plans] }",
+      "actors: [{ name: user }]",
+      "entities:",
+      "  - name: links",
+      "    key: composite",
+      "    fields: [{ name: label, type: string }]",
+      "    relations: [{ to: links, cardinality: many-to-many }]",
+      "    doubleEntry: { groupBy: group_id, amount: label, balance: things.total }",
+      "accessPatterns:",
+      "  - { name: q, actor: user, kind: read, entity: links, peakPerSecond: 1, returns: [colour] }",
+      "",
+    ].join("\n");
+    assert.throws(() => parseRequirements("t.yaml", text), (error: Error) => {
+      assert.equal(error.message, [
+        't.yaml:2:26: tenant entity "orgs" is not declared',
+        "  hint: declared entities: links, links_links",
+        't.yaml:2:41: shared entity "plans" is not declared',
+        "  hint: declared entities: links, links_links",
+        "t.yaml:6:10: links has a composite key but fewer than two relations",
+        "  hint: a composite key is the relations' columns (a join table): add the relations or use key: auto",
+        "t.yaml:8:23: links has a many-to-many relation to itself",
+        "  hint: declare the join entity with key: composite and two relations, each with its own column",
+        't.yaml:9:29: links has no column "group_id"',
+        "  hint: columns of links: created_at, label, link_id, updated_at",
+        "t.yaml:9:47: links.label is not a numeric field",
+        "  hint: name a decimal, integer or bigint field of the entity",
+        "t.yaml:9:63: things.total is not a field of an entity links relates to",
+        "  hint: relations of links: links",
+        't.yaml:11:84: links has no field "colour"',
+        "  hint: fields of links: created_at, label, link_id, tenant_id, updated_at",
+      ].join("\n"));
+      return true;
+    });
   });
 });

@@ -5,7 +5,10 @@ import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { locatedError, parseYamlLocated, type LocatedDocument, type LocatedProblem } from "../../check/locate.ts";
 import { BadInputError } from "../workspace/types.ts";
+import { entityColumnNames, expandJoinTables, joinTableName } from "./derive.ts";
 import { requirementsSchema, type Requirements } from "./schema.ts";
+
+export { entityColumnNames, relationColumn } from "./derive.ts";
 
 export function loadRequirements(file: string): Requirements {
   let text: string;
@@ -23,7 +26,8 @@ export function parseRequirements(file: string, text: string): Requirements {
   // Names are cross-checked even when the shape is wrong, so the user sees every error at once.
   const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => issueProblem(issue, doc))), ...crossReferenceProblems(loose(doc.value), doc)];
   if (problems.length) throw locatedError(file, sortProblems(problems));
-  return (parsed as { data: Requirements }).data;
+  // Many-to-many relations become join entities here, so every designer sees the same tables.
+  return expandJoinTables((parsed as { data: Requirements }).data);
 }
 
 function issueProblem(issue: z.core.$ZodIssue, doc: LocatedDocument): LocatedProblem {
@@ -48,52 +52,95 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** The parts of a requirements file the cross-check reads, from a file that may not match the schema. */
+type LooseRelation = { to: string; column?: string; cardinality?: unknown; through?: string };
+type LooseEntity = {
+  name: string;
+  key?: unknown;
+  fields: { name: string; type?: unknown; values?: unknown; unique?: unknown }[];
+  relations: LooseRelation[];
+  softDelete?: unknown;
+  concurrentUpdates?: unknown;
+  idempotencyKey?: unknown;
+  doubleEntry: Record<string, unknown>;
+  /** Where the entity is declared: its index, or the owner's relation for a join table. */
+  path: PropertyKey[];
+};
 type Loose = {
   actors: { name: string }[];
-  entities: { name: string; fields: { name: string; type?: unknown; values?: unknown; unique?: unknown }[]; relations: { to: string; column?: string }[]; softDelete?: unknown; concurrentUpdates?: unknown }[];
-  accessPatterns: { name: string; actor: string; kind?: unknown; operation?: unknown; entity: string; filters: { field: string }[]; sort: { field: string }[] }[];
+  entities: LooseEntity[];
+  accessPatterns: { name: string; actor: string; kind?: unknown; operation?: unknown; entity: string; filters: { field: string }[]; sort: { field: string }[]; returns: string[] }[];
   compliance?: { audit?: unknown };
+  tenancy?: { tenantEntity: string; column: string; shared: string[] };
 };
 
+const record = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const list = (v: unknown) => (Array.isArray(v) ? v.map(record) : []);
+const text = (v: unknown) => (typeof v === "string" ? v : "");
+const texts = (v: unknown) => (Array.isArray(v) ? v.map(text) : []);
+const optionalText = (key: string, v: unknown) => (typeof v === "string" ? { [key]: v } : {});
+
 function loose(value: unknown): Loose {
-  const record = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-  const list = (v: unknown) => (Array.isArray(v) ? v.map(record) : []);
-  const text = (v: unknown) => (typeof v === "string" ? v : "");
   const root = record(value);
+  const entities: LooseEntity[] = list(root.entities).map((e, i) => ({
+    name: text(e.name),
+    key: e.key,
+    fields: list(e.fields).map((f) => ({ ...f, name: text(f.name) })),
+    relations: list(e.relations).map((r) => ({ to: text(r.to), cardinality: r.cardinality, ...optionalText("column", r.column), ...optionalText("through", r.through) })),
+    softDelete: e.softDelete,
+    concurrentUpdates: e.concurrentUpdates,
+    idempotencyKey: e.idempotencyKey,
+    doubleEntry: record(e.doubleEntry),
+    path: ["entities", i],
+  }));
+  const tenancy = root.tenancy === undefined ? undefined : record(root.tenancy);
   return {
     actors: list(root.actors).map((a) => ({ name: text(a.name) })),
-    entities: list(root.entities).map((e) => ({
-      name: text(e.name),
-      fields: list(e.fields).map((f) => ({ ...f, name: text(f.name) })),
-      relations: list(e.relations).map((r) => ({ to: text(r.to), ...(typeof r.column === "string" ? { column: r.column } : {}) })),
-      softDelete: e.softDelete,
-      concurrentUpdates: e.concurrentUpdates,
-    })),
+    entities: [...entities, ...entities.flatMap(looseJoinTables)],
     accessPatterns: list(root.accessPatterns).map((p) => ({
       ...p, name: text(p.name), actor: text(p.actor), entity: text(p.entity),
-      filters: list(p.filters).map((f) => ({ field: text(f.field) })), sort: list(p.sort).map((f) => ({ field: text(f.field) })),
+      filters: list(p.filters).map((f) => ({ field: text(f.field) })), sort: list(p.sort).map((f) => ({ field: text(f.field) })), returns: texts(p.returns),
     })),
     compliance: record(root.compliance),
+    ...(tenancy ? { tenancy: { tenantEntity: text(tenancy.tenantEntity), column: text(tenancy.column) || "tenant_id", shared: texts(tenancy.shared) } } : {}),
   };
 }
+
+/** The join tables many-to-many relations declare, located at the relation. */
+function looseJoinTables(entity: LooseEntity): LooseEntity[] {
+  return entity.relations.flatMap((relation, r) => relation.cardinality !== "many-to-many" ? [] : [{
+    name: joinTableName(entity.name, relation),
+    key: "composite",
+    fields: [],
+    relations: [{ to: entity.name }, { to: relation.to, ...(relation.column ? { column: relation.column } : {}) }],
+    doubleEntry: {},
+    path: [...entity.path, "relations", r, relation.through ? "through" : "to"],
+  }]);
+}
+
+type At = (path: PropertyKey[], message: string, hint: string) => void;
 
 /** Names that must exist elsewhere in the file; empty names are the schema's to report. */
 function crossReferenceProblems(req: Loose, doc: LocatedDocument): LocatedProblem[] {
   const problems: LocatedProblem[] = [];
-  const at = (path: PropertyKey[], message: string, hint: string) => problems.push({ ...doc.positionOf(path), message, hint });
-  const actors = new Set(req.actors.map((a) => a.name));
+  const at: At = (path, message, hint) => problems.push({ ...doc.positionOf(path), message, hint });
   const entities = new Map(req.entities.map((e) => [e.name, e]));
-  duplicates(req.entities.map((e) => e.name), (i, n) => at(["entities", i, "name"], `entity "${n}" is declared twice`, "give each entity one name"));
+  duplicates(req.entities.map((e) => e.name), (i, n) => at([...req.entities[i].path, "name"], `entity "${n}" is declared twice`, "give each entity one name (a many-to-many relation declares the join table <entity>_<to>)"));
   duplicates(req.accessPatterns.map((p) => p.name), (i, n) => at(["accessPatterns", i, "name"], `access pattern "${n}" is declared twice`, "give each pattern its own name"));
-  req.entities.forEach((entity, e) => {
-    duplicates(entity.fields.map((f) => f.name), (i, n) => at(["entities", e, "fields", i, "name"], `field "${n}" is declared twice in ${entity.name}`, "remove one"));
-    entity.fields.forEach((field, f) => {
-      if (field.type === "enum" && !field.values) at(["entities", e, "fields", f, "type"], `enum field ${entity.name}.${field.name} has no values`, "add values: [a, b, ...]");
-    });
-    entity.relations.forEach((relation, r) => {
-      if (relation.to && !entities.has(relation.to)) at(["entities", e, "relations", r, "to"], `relation of ${entity.name} points to unknown entity "${relation.to}"`, `declared entities: ${[...entities.keys()].join(", ")}`);
-    });
-  });
+  for (const entity of req.entities) entityProblems(entity, entities, at);
+  patternProblems(req, entities, at);
+  const declared = `declared entities: ${[...entities.keys()].join(", ")}`;
+  texts(req.compliance?.audit).forEach((name, i) => name && !entities.has(name) && at(["compliance", "audit", i], `audited entity "${name}" is not declared`, declared));
+  if (req.tenancy) {
+    const { tenantEntity, shared } = req.tenancy;
+    if (tenantEntity && !entities.has(tenantEntity)) at(["tenancy", "tenantEntity"], `tenant entity "${tenantEntity}" is not declared`, declared);
+    shared.forEach((name, i) => name && !entities.has(name) && at(["tenancy", "shared", i], `shared entity "${name}" is not declared`, declared));
+  }
+  return problems;
+}
+
+function patternProblems(req: Loose, entities: Map<string, LooseEntity>, at: At): void {
+  const actors = new Set(req.actors.map((a) => a.name));
+  const tenantColumn = (name: string) => (req.tenancy && name !== req.tenancy.tenantEntity && !req.tenancy.shared.includes(name) ? req.tenancy.column : undefined);
   req.accessPatterns.forEach((pattern, p) => {
     if (pattern.actor && !actors.has(pattern.actor)) at(["accessPatterns", p, "actor"], `unknown actor "${pattern.actor}"`, `declared actors: ${[...actors].join(", ")}`);
     if (pattern.kind === "write" && !pattern.operation) at(["accessPatterns", p, "kind"], `write pattern ${pattern.name} has no operation`, "add operation: create, update or delete");
@@ -102,27 +149,45 @@ function crossReferenceProblems(req: Loose, doc: LocatedDocument): LocatedProble
       if (pattern.entity) at(["accessPatterns", p, "entity"], `unknown entity "${pattern.entity}"`, `declared entities: ${[...entities.keys()].join(", ")}`);
       return;
     }
-    const columns = new Set(entityColumnNames(entity as never));
-    const check = (kind: "filters" | "sort", i: number, fieldName: string) => {
-      if (fieldName && !columns.has(fieldName)) at(["accessPatterns", p, kind, i, "field"], `${pattern.entity} has no field "${fieldName}"`, `fields of ${pattern.entity}: ${[...columns].sort().join(", ")}`);
+    const columns = new Set(entityColumnNames(entity, tenantColumn(entity.name)));
+    const check = (path: PropertyKey[], fieldName: string) => {
+      if (fieldName && !columns.has(fieldName)) at(["accessPatterns", p, ...path], `${pattern.entity} has no field "${fieldName}"`, `fields of ${pattern.entity}: ${[...columns].sort().join(", ")}`);
     };
-    pattern.filters.forEach((f, i) => check("filters", i, f.field));
-    pattern.sort.forEach((s, i) => check("sort", i, s.field));
+    pattern.filters.forEach((f, i) => check(["filters", i, "field"], f.field));
+    pattern.sort.forEach((s, i) => check(["sort", i, "field"], s.field));
+    pattern.returns.forEach((r, i) => check(["returns", i], r));
   });
-  const audited = Array.isArray(req.compliance?.audit) ? (req.compliance.audit as unknown[]) : [];
-  for (const [i, name] of audited.entries()) {
-    if (typeof name === "string" && !entities.has(name)) at(["compliance", "audit", i], `audited entity "${name}" is not declared`, `declared entities: ${[...entities.keys()].join(", ")}`);
+}
+
+function entityProblems(entity: LooseEntity, entities: Map<string, LooseEntity>, at: At): void {
+  duplicates(entity.fields.map((f) => f.name), (i, n) => at([...entity.path, "fields", i, "name"], `field "${n}" is declared twice in ${entity.name}`, "remove one"));
+  entity.fields.forEach((field, f) => {
+    if (field.type === "enum" && !field.values) at([...entity.path, "fields", f, "type"], `enum field ${entity.name}.${field.name} has no values`, "add values: [a, b, ...]");
+  });
+  entity.relations.forEach((relation, r) => {
+    if (relation.to && !entities.has(relation.to)) at([...entity.path, "relations", r, "to"], `relation of ${entity.name} points to unknown entity "${relation.to}"`, `declared entities: ${[...entities.keys()].join(", ")}`);
+    if (relation.cardinality === "many-to-many" && relation.to === entity.name) at([...entity.path, "relations", r, "to"], `${entity.name} has a many-to-many relation to itself`, "declare the join entity with key: composite and two relations, each with its own column");
+  });
+  if (entity.key === "composite" && entity.relations.filter((r) => r.cardinality !== "many-to-many").length < 2) {
+    at([...entity.path, "key"], `${entity.name} has a composite key but fewer than two relations`, "a composite key is the relations' columns (a join table): add the relations or use key: auto");
   }
-  return problems;
+  doubleEntryProblems(entity, entities, at);
 }
 
-/** Every column an entity's table has: id, fields, relation columns, timestamps. */
-export function entityColumnNames(entity: Pick<Requirements["entities"][number], "fields" | "relations"> & { softDelete?: unknown; concurrentUpdates?: unknown }): string[] {
-  return ["id", ...entity.fields.map((f) => f.name), ...entity.relations.map(relationColumn), "created_at", "updated_at", ...(entity.concurrentUpdates ? ["version"] : []), ...(entity.softDelete ? ["deleted_at"] : [])];
-}
-
-export function relationColumn(relation: { to: string; column?: string }): string {
-  return relation.column ?? `${relation.to.replace(/s$/, "")}_id`;
+function doubleEntryProblems(entity: LooseEntity, entities: Map<string, LooseEntity>, at: At): void {
+  const { groupBy, amount, balance } = entity.doubleEntry;
+  const path = [...entity.path, "doubleEntry"];
+  const columns = entityColumnNames(entity);
+  if (typeof groupBy === "string" && !columns.includes(groupBy)) at([...path, "groupBy"], `${entity.name} has no column "${groupBy}"`, `columns of ${entity.name}: ${[...columns].sort().join(", ")}`);
+  if (typeof amount === "string" && !entity.fields.some((f) => f.name === amount && ["decimal", "integer", "bigint"].includes(String(f.type)))) {
+    at([...path, "amount"], `${entity.name}.${amount} is not a numeric field`, "name a decimal, integer or bigint field of the entity");
+  }
+  if (typeof balance === "string" && balance.includes(".")) {
+    const [target, field] = balance.split(".");
+    if (!entity.relations.some((r) => r.to === target) || !entities.get(target)?.fields.some((f) => f.name === field)) {
+      at([...path, "balance"], `${balance} is not a field of an entity ${entity.name} relates to`, `relations of ${entity.name}: ${entity.relations.map((r) => r.to).join(", ") || "none"}`);
+    }
+  }
 }
 
 function duplicates(names: readonly string[], report: (index: number, name: string) => void): void {

@@ -21,10 +21,12 @@ const field = z.strictObject({
 
 const relation = z.strictObject({
   to: name.describe("the entity this one points to"),
-  cardinality: z.enum(["many-to-one", "one-to-one"]),
+  cardinality: z.enum(["many-to-one", "one-to-one", "many-to-many"]).describe("many-to-many becomes a join table <entity>_<to> with a composite key"),
   ownership: z.enum(["owned", "referenced"]).default("referenced").describe("owned children are deleted with their parent (CASCADE); referenced ones block its deletion (RESTRICT)"),
   required: z.boolean().default(true),
   column: name.optional().describe("the foreign-key column; default <to>_id with a trailing s of <to> dropped"),
+  through: name.optional().describe("many-to-many only: the join table's name; default <entity>_<to>"),
+  rows: z.number().int().nonnegative().optional().describe("many-to-many only: how many links the join table holds"),
 });
 
 const volume = z.strictObject({
@@ -33,14 +35,25 @@ const volume = z.strictObject({
   avgRowBytes: z.number().int().positive().optional(),
 });
 
+const doubleEntry = z.strictObject({
+  groupBy: name.describe("the column that groups the entries of one transaction (e.g. transfer_id): their amounts sum to zero, checked at commit"),
+  amount: name.describe("the signed amount field"),
+  balance: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, "write entity.field, e.g. accounts.balance").optional()
+    .describe("entity.field kept equal to the sum of the entries, updated in the same transaction (the entity must be a relation of this one)"),
+});
+
 const entity = z.strictObject({
   name,
   description: z.string().optional(),
-  key: z.enum(["auto", "identity", "uuidv7"]).default("auto").describe("primary key strategy; auto lets the designer decide (an ADR)"),
+  key: z.enum(["auto", "identity", "uuidv7", "composite"]).default("auto").describe("primary key strategy; auto lets the designer decide (an ADR); composite: the key is the relations' columns (a join table)"),
   fields: z.array(field).min(1),
   relations: z.array(relation).default([]),
   concurrentUpdates: z.boolean().default(false).describe("updated concurrently by several clients: a version column and ETag/If-Match"),
   softDelete: z.boolean().default(false).describe("rows are marked deleted_at instead of deleted"),
+  consistency: z.enum(["default", "strict"]).default("default").describe("strict: concurrent writes must not interleave (money, stock); the designer picks a row-lock or serializable strategy"),
+  idempotencyKey: z.boolean().default(false).describe("creates carry the client's Idempotency-Key, stored under a unique constraint so a retry cannot create twice"),
+  appendOnly: z.boolean().default(false).describe("rows are never updated or deleted (a trigger refuses it)"),
+  doubleEntry: doubleEntry.optional(),
   volume: volume.optional(),
 });
 
@@ -60,6 +73,7 @@ const accessPattern = z.strictObject({
   filters: z.array(filter).default([]),
   sort: z.array(z.strictObject({ field: name, direction: z.enum(["asc", "desc"]).default("asc") })).default([]),
   pageSize: z.number().int().positive().max(1000).optional(),
+  returns: z.array(name).min(1).optional().describe("the only fields the pattern reads; a few small ones become a covering index (INCLUDE) for an index-only scan"),
   peakPerSecond: z.number().positive().describe("peak requests per second"),
   latencyP99Ms: z.number().positive().optional(),
 });
@@ -72,8 +86,17 @@ const dependency = z.strictObject({
   rateLimitPerSecond: z.number().positive().optional(),
 });
 
+const tenancy = z.strictObject({
+  tenantEntity: name.describe("the entity whose rows are the tenants"),
+  column: name.default("tenant_id").describe("the tenant column every tenant-scoped table gets"),
+  setting: z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, "write prefix.name, e.g. app.tenant_id").default("app.tenant_id")
+    .describe("the session setting the application sets per transaction; row-level security policies compare the tenant column with it"),
+  shared: z.array(name).default([]).describe("entities all tenants share: no tenant column, no row-level security"),
+});
+
 export const requirementsSchema = z.strictObject({
   service: z.strictObject({ name, description: z.string().optional() }),
+  tenancy: tenancy.optional().describe("a multi-tenant service with one shared schema: tenant columns and row-level security"),
   actors: z.array(z.strictObject({ name, description: z.string().optional(), public: z.boolean().default(false) })).min(1),
   entities: z.array(entity).min(1),
   accessPatterns: z.array(accessPattern).min(1),
@@ -94,6 +117,7 @@ export type RequirementsField = RequirementsEntity["fields"][number];
 export type RequirementsRelation = RequirementsEntity["relations"][number];
 export type AccessPattern = Requirements["accessPatterns"][number];
 export type PatternFilter = AccessPattern["filters"][number];
+export type Tenancy = NonNullable<Requirements["tenancy"]>;
 
 /** The JSON Schema editors use to complete and check a requirements file (input shape: defaults optional). */
 export function requirementsJsonSchema(): Record<string, unknown> {

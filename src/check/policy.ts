@@ -144,8 +144,10 @@ function ruleItem(id: string, title: string, ruleId: string, limit: number, inpu
 }
 
 function verdict(id: string, title: string, offending: readonly Finding[], limit: number): CheckItem {
-  const failed = offending.length > limit;
-  const detail = limit > 0 || failed ? `${offending.length} found, ${limit} allowed` : undefined;
+  // A grouped finding (one cause, many places) counts as the instances it stands for.
+  const count = offending.reduce((n, f) => n + (f.occurrences ?? 1), 0);
+  const failed = count > limit;
+  const detail = limit > 0 || failed ? `${count} found, ${limit} allowed` : undefined;
   return { id, title, status: failed ? "fail" : "pass", ...(detail ? { detail } : {}), findings: failed ? offending.map(refOf) : [], problems: [] };
 }
 

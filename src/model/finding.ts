@@ -87,4 +87,9 @@ export interface Finding {
   question?: string;
   /** Stable identity for baselines and dedupe: ruleId + location + subject. */
   fingerprint: string;
+  /**
+   * How many instances one finding stands for when a rule reports a shared cause once (15 foreign
+   * keys that no migration indexes); absent means one. Policy limits count instances, not findings.
+   */
+  occurrences?: number;
 }

@@ -37,6 +37,7 @@ export function runRules(model: ArchitectureModel, rules: readonly Rule[], sourc
           remediation: draft.remediation,
           ...(draft.question ? { question: draft.question } : {}),
           fingerprint: fingerprint(rule.meta.id, location?.file ?? "", draft.subject ?? draft.message),
+          ...(draft.occurrences && draft.occurrences > 1 ? { occurrences: draft.occurrences } : {}),
         });
       },
     };

@@ -1,11 +1,13 @@
 // The shared check of the injection-style rules over model.sinks (and outbound URLs for SSRF):
 // a proven flow from request input to the sink is asserted (95) with the path it takes as
 // evidence; a sink fed by a value of unknown origin is asked about when the rule says it is worth
-// asking; constant input is never reported.
+// asking — once per service (its tests apart) for all such sinks of a rule, listing the places, not once per call;
+// constant input is never reported.
 import type { ArchitectureModel, SecuritySink, SecuritySinkKind, SourceLocation, TaintFlow } from "../model/types.ts";
 import type { CodeEvidence } from "../model/finding.ts";
 import type { RuleContext, RuleMeta } from "./types.ts";
 import { byLocation, describeLocation, questionIfAsk } from "./support.ts";
+import { isTestFile } from "../model/files.ts";
 
 export const SINK_CONFIDENCE = { flow: 95, unknownOrigin: 55 } as const;
 
@@ -15,6 +17,7 @@ export interface SinkRuleOptions {
   /** What the sink does with the value, for evidence labels: "command run here". */
   sinkLabel: string;
   flowMessage(inputs: string[], where: string, api: string): string;
+  /** `where` and `api` list every place and API when several untraced sinks make one question. */
   unknownMessage(where: string, api: string): string;
   question(where: string, api: string): string;
   remediation: string;
@@ -29,24 +32,60 @@ export function sinksOfKind(model: ArchitectureModel, kinds: readonly SecuritySi
 }
 
 export function checkSinks(meta: RuleMeta, sinks: readonly SinkLike[], model: ArchitectureModel, ctx: RuleContext, options: SinkRuleOptions): void {
+  const untraced = new Map<string, SinkLike[]>();
   for (const sink of [...sinks].sort((a, b) => byLocation(a.location, b.location))) {
-    const where = describeLocation(sink.location);
     const fixed = options.confidenceOf?.(sink);
     const proven = sink.interpolation === "request";
-    if (fixed === undefined && !proven && !(sink.interpolation === "unknown" && (options.askWhenUnknown?.(sink) ?? true))) continue;
-    const confidence = fixed ?? (proven ? SINK_CONFIDENCE.flow : SINK_CONFIDENCE.unknownOrigin);
-    const inputs = [...new Set(sink.flows.map((f) => `req.${f.source.path}`))];
-    ctx.report({
-      confidence,
-      message: sink.flows.length ? options.flowMessage(inputs, where, sink.api) : options.unknownMessage(where, sink.api),
-      location: sink.location,
-      subject: `${sink.id} ${sink.api}`,
-      evidence: flowEvidence(ctx, sink.location, sink.flows, options.sinkLabel),
-      references: meta.references,
-      remediation: { summary: options.remediation },
-      ...questionIfAsk(model, confidence, options.question(where, sink.api)),
-    });
+    if (fixed !== undefined || proven) {
+      reportSink(meta, sink, fixed ?? SINK_CONFIDENCE.flow, model, ctx, options);
+    } else if (sink.interpolation === "unknown" && (options.askWhenUnknown?.(sink) ?? true)) {
+      // Test code gets its own question: a test's eval says nothing about the server's.
+      const group = `${serviceRootOf(model, sink.location)}${isTestFile(sink.location.file) ? " (tests)" : ""}`;
+      untraced.set(group, [...(untraced.get(group) ?? []), sink]);
+    }
   }
+  for (const group of [...untraced.values()]) {
+    if (group.length === 1) reportSink(meta, group[0], SINK_CONFIDENCE.unknownOrigin, model, ctx, options);
+    else askOnce(meta, group, model, ctx, options);
+  }
+}
+
+function reportSink(meta: RuleMeta, sink: SinkLike, confidence: number, model: ArchitectureModel, ctx: RuleContext, options: SinkRuleOptions): void {
+  const where = describeLocation(sink.location);
+  const inputs = [...new Set(sink.flows.map((f) => `req.${f.source.path}`))];
+  ctx.report({
+    confidence,
+    message: sink.flows.length ? options.flowMessage(inputs, where, sink.api) : options.unknownMessage(where, sink.api),
+    location: sink.location,
+    subject: `${sink.id} ${sink.api}`,
+    evidence: flowEvidence(ctx, sink.location, sink.flows, options.sinkLabel),
+    references: meta.references,
+    remediation: { summary: options.remediation },
+    ...questionIfAsk(model, confidence, options.question(where, sink.api)),
+  });
+}
+
+/** One question for every sink of a service whose value bka could not trace, each place as evidence. */
+function askOnce(meta: RuleMeta, sinks: readonly SinkLike[], model: ArchitectureModel, ctx: RuleContext, options: SinkRuleOptions): void {
+  const where = sinks.map((s) => describeLocation(s.location)).join(", ");
+  const apis = [...new Set(sinks.map((s) => s.api))].sort().join(", ");
+  const confidence = SINK_CONFIDENCE.unknownOrigin;
+  ctx.report({
+    confidence,
+    message: options.unknownMessage(where, apis),
+    location: sinks[0].location,
+    subject: `untraced ${sinks.map((s) => `${s.id} ${s.api}`).join(" ")}`,
+    evidence: sinks.map((s) => ctx.codeEvidence(s.location, `${options.sinkLabel} (${s.api})`)),
+    references: meta.references,
+    remediation: { summary: options.remediation },
+    ...questionIfAsk(model, confidence, options.question(where, apis)),
+  });
+}
+
+/** The root of the service a location belongs to (the longest matching root; "." holds everything). */
+export function serviceRootOf(model: ArchitectureModel, location: SourceLocation): string {
+  const owners = model.services.filter((s) => s.root === "." || location.file.startsWith(`${s.root}/`)).sort((a, b) => b.root.length - a.root.length);
+  return owners[0]?.root ?? ".";
 }
 
 /** Source, every step, then the sink — each place once, in flow order. */

@@ -55,6 +55,8 @@ const ASVS_CHAPTERS: Record<number, string> = {
   3: "0x12-V3-Web-Frontend-Security",
   4: "0x13-V4-API-and-Web-Service",
   5: "0x14-V5-File-Handling",
+  6: "0x15-V6-Authentication",
+  7: "0x16-V7-Session-Management",
   8: "0x17-V8-Authorization",
   9: "0x18-V9-Self-contained-Tokens",
   11: "0x20-V11-Cryptography",
@@ -64,6 +66,7 @@ const ASVS_CHAPTERS: Record<number, string> = {
 };
 
 const API_TOP10_2023: Record<number, { slug: string; title: string }> = {
+  1: { slug: "broken-object-level-authorization", title: "Broken Object Level Authorization" },
   3: { slug: "broken-object-property-level-authorization", title: "Broken Object Property Level Authorization" },
   4: { slug: "unrestricted-resource-consumption", title: "Unrestricted Resource Consumption" },
   5: { slug: "broken-function-level-authorization", title: "Broken Function Level Authorization" },

@@ -27,6 +27,8 @@ export interface FindingDraft {
   /** What the finding is about, for a stable fingerprint (e.g. "GET /users/{id}"). */
   subject?: string;
   references?: Reference[];
+  /** Instances this one finding stands for, when a rule groups a shared cause (default one). */
+  occurrences?: number;
 }
 
 export interface RuleContext {

@@ -131,3 +131,12 @@ test("api.openapiLintClean fails on Spectral errors in the recovered OpenAPI and
   ]);
   assert.deepEqual(lintLine(undefined), ["security: [unchecked] api.openapiLintClean (the OpenAPI lint did not run)"]);
 });
+
+test("a grouped finding counts as the instances it stands for", () => {
+  const [base] = sampleFindings();
+  const grouped: Finding = { ...base, ruleId: "database/fk-without-index", area: "database", occurrences: 3 };
+  const rules = [{ id: "database/fk-without-index", area: "database" as const }];
+  const at = (limit: number) => summary(evaluatePolicy({ failOn: "none", database: { unindexedForeignKeys: limit } }, input({ fresh: [grouped], reported: [grouped], rules })));
+  assert.ok(at(2).some((l) => l.startsWith("scalability: [fail] database.unindexedForeignKeys (3 found, 2 allowed)")), at(2).join("\n"));
+  assert.ok(at(3).some((l) => l.startsWith("scalability: [pass] database.unindexedForeignKeys (3 found, 3 allowed)")), at(3).join("\n"));
+});

@@ -16,6 +16,9 @@ import { rule as ssrf } from "../../src/rules/security/ssrf.ts";
 import { rule as weakPasswordHash } from "../../src/rules/security/weak-password-hash.ts";
 import { rule as corsWildcardWithCredentials } from "../../src/rules/security/cors-wildcard-with-credentials.ts";
 import { rule as jwtVerifyWithoutAlgorithms } from "../../src/rules/security/jwt-verify-without-algorithms.ts";
+import { rule as sqlInjection } from "../../src/rules/security/sql-injection.ts";
+import { rule as xssReflected } from "../../src/rules/security/xss-reflected.ts";
+import { fileURLToPath } from "node:url";
 import { evidenceLines, fixture, runRule } from "./model-builder.ts";
 
 async function findings(rule: Rule, variant: "bad" | "good"): Promise<Finding[]> {
@@ -62,3 +65,131 @@ for (const { rule, cwe, asvs, bad } of CASES) {
     });
   });
 }
+
+// Guards, sanitisers, storage sites and library versions: fixtures under test/fixtures/config-security/.
+describe("sink precision: checks, file-name sanitisers, password stores, js-yaml versions", () => {
+  const configFixture = (name: string) => new URL(`../fixtures/config-security/${name}/`, import.meta.url);
+  async function at(rule: Rule, name: string): Promise<string[]> {
+    const root = fileURLToPath(configFixture(name));
+    const { model } = await ingest(root);
+    return runRule(rule, model, root).map((f) => `${f.confidence} ${f.band} ${f.location?.file}:${f.location?.line}: ${evidenceLines(f).join(" ")}`).sort();
+  }
+
+  test("a redirect behind a substring or prefix allowlist is reported at the check", async () => {
+    assert.deepEqual(await at(openRedirect, "redirect-weak"), [
+      // isTrustedTarget() in another file uses url.includes(target): the finding points there.
+      "95 act src/allowlist.js:6: src/allowlist.js:6 src/app.js:7 src/app.js:9",
+      "95 act src/app.js:17: src/app.js:17 src/app.js:16 src/app.js:18",
+    ]);
+  });
+
+  test("a redirect behind an exact allowlist or a same-site path check is not reported", async () => {
+    assert.deepEqual(await at(openRedirect, "redirect-exact"), []);
+  });
+
+  test("a weak digest behind a model setter is reported once, where the password is stored", async () => {
+    assert.deepEqual(await at(weakPasswordHash, "password-setter-bad"), ["95 act src/models/member.js:10: src/models/member.js:10 src/app.js:13 src/security.js:3"]);
+    assert.deepEqual(await at(weakPasswordHash, "password-setter-good"), []);
+  });
+
+  test("path.basename, path.parse().base, a constant-list choice and file-type's table sanitise a path", async () => {
+    // The render in the branch where req.body.layout is unset (line 16) chooses no file.
+    assert.deepEqual(await at(pathTraversal, "paths-bad"), ["95 act src/app.js:14: src/app.js:14 src/app.js:14", "95 act src/app.js:9: src/app.js:9 src/app.js:9"]);
+    assert.deepEqual(await at(pathTraversal, "paths-good"), []);
+  });
+
+  test("js-yaml load is code execution before version 4 and only an alias-bomb question from 4 on", async () => {
+    assert.deepEqual(await at(unsafeDeserialization, "yaml-v3"), ["55 ask src/app.js:13: src/app.js:13", "95 act src/app.js:9: src/app.js:9 src/app.js:9"]);
+    assert.deepEqual(await at(unsafeDeserialization, "yaml-v4"), ["60 ask src/app.js:9: src/app.js:9 src/app.js:9"]);
+  });
+
+  test("several untraced YAML documents make one question, not one each", async () => {
+    assert.deepEqual(await at(unsafeDeserialization, "yaml-files"), ["55 ask src/app.js:8: src/app.js:8 src/app.js:12"]);
+  });
+});
+
+/** "confidence band file:line: evidence lines" for one rule on a fixture folder. */
+async function placesIn(rule: Rule, folder: URL): Promise<string[]> {
+  const root = fileURLToPath(folder);
+  const { model } = await ingest(root);
+  return runRule(rule, model, root).map((f) => `${f.confidence} ${f.band} ${f.location?.file}:${f.location?.line}: ${evidenceLines(f).join(" ")}`).sort();
+}
+
+describe("security/xss-reflected", () => {
+  const xssFixture = (variant: string, framework: string) => new URL(`../fixtures/xss/${variant}/${framework}/`, import.meta.url);
+
+  test("request input in an HTML body is reported for Express, Fastify, Koa and Hono", async () => {
+    // Express: a template with markup, a built string (text/html by default), res.write after res.type("html").
+    assert.deepEqual(await placesIn(xssReflected, xssFixture("bad", "express")), [
+      "95 act src/app.js:10: src/app.js:10 src/app.js:10",
+      "95 act src/app.js:15: src/app.js:15 src/app.js:15",
+      "95 act src/app.js:6: src/app.js:6 src/app.js:6",
+    ]);
+    assert.deepEqual(await placesIn(xssReflected, xssFixture("bad", "fastify")), ["95 act src/app.js:6: src/app.js:6 src/app.js:6"]);
+    assert.deepEqual(await placesIn(xssReflected, xssFixture("bad", "koa")), ["95 act src/app.js:7: src/app.js:7 src/app.js:7"]);
+    assert.deepEqual(await placesIn(xssReflected, xssFixture("bad", "hono")), ["95 act src/app.js:7: src/app.js:7 src/app.js:7"]);
+  });
+
+  test("escaped values, numbers, JSON, templates and non-HTML bodies are not reported", async () => {
+    for (const framework of ["express", "fastify", "koa", "hono"]) assert.deepEqual(await placesIn(xssReflected, xssFixture("good", framework)), [], framework);
+  });
+
+  test("cites CWE-79 and ASVS 5.0 V1.2.1", () => {
+    const ids = xssReflected.meta.references.map((r) => r.id);
+    assert.ok(ids.includes("CWE-79") && ids.includes("ASVS 5.0 V1.2.1"), ids.join(" "));
+  });
+});
+
+// What surrounds a sink and what a value really is: fixtures under test/fixtures/sinks-precision/.
+describe("sink precision: checks before the sink, clients, summaries, fragments", () => {
+  const precision = (name: string, variant: string) => new URL(`../fixtures/sinks-precision/${name}/${variant}/`, import.meta.url);
+
+  test("an outbound URL whose host was checked against an allowlist or a constant is not SSRF", async () => {
+    // The bad twin checks the host with endsWith("slack.com"), which evil-slack.com passes.
+    assert.deepEqual(await placesIn(ssrf, precision("ssrf-allowlist", "bad")), ["95 act src/app.js:10: src/app.js:8 src/app.js:10"]);
+    assert.deepEqual(await placesIn(ssrf, precision("ssrf-allowlist", "good")), []);
+  });
+
+  test("a redirect to a parsed URL whose origin was compared with the site's is not open", async () => {
+    // Comparing only the protocol leaves the host to the client.
+    assert.deepEqual(await placesIn(openRedirect, precision("redirect-origin", "bad")), ["95 act src/app.js:8: src/app.js:7 src/app.js:8"]);
+    assert.deepEqual(await placesIn(openRedirect, precision("redirect-origin", "good")), []);
+  });
+
+  test("a name among a folder's entries, a resolved path under its root, and a service's own file name are safe paths", async () => {
+    // Bad: membership in a list from the body, a suffix check, a helper that returns a path built from its argument.
+    assert.deepEqual(await placesIn(pathTraversal, precision("paths-checked", "bad")), [
+      "95 act src/app.js:12: src/app.js:11 src/app.js:12",
+      "95 act src/app.js:18: src/app.js:16 src/app.js:18",
+      "95 act src/app.js:22: src/app.js:22 src/app.js:22 src/app.js:22",
+    ]);
+    // The file a held service returns is not tainted by the id passed to it: a question at most.
+    assert.deepEqual(await placesIn(pathTraversal, precision("paths-checked", "good")), ["55 ask src/app.js:27: src/app.js:27"]);
+  });
+
+  test("filter documents are NoSQL only for document-database clients; a parsed JSON body's value is one", async () => {
+    assert.deepEqual(await placesIn(nosqlInjection, precision("nosql-clients", "bad")), ["95 act src/app.js:9: src/app.js:8 src/app.js:9"]);
+    assert.deepEqual(await placesIn(nosqlInjection, precision("nosql-clients", "good")), []);
+  });
+
+  test("a knex whereRaw fragment built from String(input) is SQL injection; bindings and Number() are not", async () => {
+    assert.deepEqual(await placesIn(sqlInjection, precision("sql-fragment", "bad")), ["95 act src/app.js:9: src/app.js:8 src/app.js:9"]);
+    assert.deepEqual(await placesIn(sqlInjection, precision("sql-fragment", "good")), []);
+  });
+
+  test("node-serialize unserialize of a cookie is unsafe deserialisation; JSON.parse is not", async () => {
+    assert.deepEqual(await placesIn(unsafeDeserialization, precision("node-serialize", "bad")), ["95 act src/app.js:9: src/app.js:9 src/app.js:9"]);
+    assert.deepEqual(await placesIn(unsafeDeserialization, precision("node-serialize", "good")), []);
+  });
+
+  test("an archive entry written after its resolved path was checked under the root is not zip slip", async () => {
+    // A prefix check of the raw entry name does not stop `data/../../x`.
+    assert.deepEqual(await placesIn(zipSlip, precision("zip-contained", "bad")), ["95 act src/app.js:12: src/app.js:12"]);
+    assert.deepEqual(await placesIn(zipSlip, precision("zip-contained", "good")), []);
+  });
+
+  test("served files of untraced paths make one question per service, listing every place", async () => {
+    assert.deepEqual(await placesIn(pathTraversal, precision("untraced-files", "one")), ["55 ask src/app.js:7: src/app.js:7"]);
+    assert.deepEqual(await placesIn(pathTraversal, precision("untraced-files", "many")), ["55 ask src/app.js:7: src/app.js:7 src/app.js:11 src/app.js:15"]);
+  });
+});

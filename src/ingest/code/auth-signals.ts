@@ -46,7 +46,10 @@ export const authSignals: Extractor = {
       if (readsCredentialThroughHelper(name, callee, args, ctx)) mark(ctx, "readsCredential", ctx.loc(node));
       const verifier = verifierName(ctx.symOf(node.callee), name);
       if (verifier) {
-        mark(ctx, "verifies", { ...ctx.loc(node), inTry: ctx.inTry(), how: verifier });
+        // `jwt.verify(token, key, (err, decoded) => …)` hands a failure to its callback instead of
+        // throwing: like a caught verify, it rejects only where the callback does.
+        const handsErrorToCallback = args.length >= 3 && /Function/.test(unwrap(args[args.length - 1])?.type ?? "");
+        mark(ctx, "verifies", { ...ctx.loc(node), inTry: ctx.inTry() || handsErrorToCallback, how: verifier });
         mark(ctx, "readsCredential", ctx.loc(node));
       }
       const status = rejectStatus(name, args, ctx);
@@ -117,19 +120,21 @@ function isRequestValue(sym: Sym): boolean {
 
 /** h3 `getHeader(event, 'authorization')` / `getCookie(event, 'token')`; Hono `c.get('jwtPayload')`. */
 function readsCredentialThroughHelper(name: string, callee: Node, args: Node[], ctx: WalkContext): boolean {
-  const literal = (i: number) => {
-    const v = args[i] ? ctx.symOf(args[i]) : undefined;
-    return v?.k === "lit" && typeof v.value === "string" ? v.value : undefined;
-  };
   if (callee.type === "Identifier") {
-    const key = literal(1);
+    const key = literalArg(args, 1, ctx);
     if (key === undefined) return false;
     return (HEADER_HELPERS.has(name) && CREDENTIAL_HEADERS.test(key)) || (name === "getCookie" && CREDENTIAL_COOKIE.test(key));
   }
   if (name !== "get") return false;
   const receiver = ctx.symOf(callee.object);
-  const key = literal(0);
+  const key = literalArg(args, 0, ctx);
   return receiver.k === "param" && receiver.path.length === 0 && key !== undefined && CONTEXT_IDENTITY_KEYS.has(key);
+}
+
+// A module function, not a closure: this runs for every call in every file.
+function literalArg(args: Node[], i: number, ctx: WalkContext): string | undefined {
+  const v = args[i] ? ctx.symOf(args[i]) : undefined;
+  return v?.k === "lit" && typeof v.value === "string" ? v.value : undefined;
 }
 
 function verifierName(callee: Sym, name: string): string | undefined {

@@ -8,7 +8,7 @@ import type { Extractor, Node, WalkContext } from "../js/analyzer.ts";
 import { unwrap } from "../js/analyzer.ts";
 import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
-import { byLocation, extPath, extRoot, literalNumber, literalOptions, literalString, locKey, objectArg, packageName, type ExtSym } from "./values.ts";
+import { argSyms, byLocation, extPath, extRoot, literalNumber, literalOptions, literalString, locKey, objectArg, packageName, type ExtSym } from "./values.ts";
 import type { SourceLocation } from "../../model/types.ts";
 import { compareText } from "../../model/order.ts";
 
@@ -68,7 +68,7 @@ const CLASSIFIERS: Record<string, Classifier> = {
   "@fastify/cookie": configures("session"),
   "koa-session": configures("session"),
   "iron-session": configures("session"),
-  jsonwebtoken: when((p) => p[0] === "sign" || p[0] === "verify", ({ path, args, library }, index) => [sec("jwt", library, { use: path[0], ...literalOptions(index, args[2]) })]),
+  jsonwebtoken: when((p) => p[0] === "sign" || p[0] === "verify", (call, index) => [jwtOptions(call, index)]),
   "express-jwt": configures("jwt"),
   "@fastify/jwt": configures("jwt"),
   "@nestjs/jwt": when((p) => p[0] === "JwtModule", configures("jwt")),
@@ -79,6 +79,12 @@ const CLASSIFIERS: Record<string, Classifier> = {
   lusca: when((p) => p[0] === "csrf", configures("csrf")),
   express: when((p) => BODY_PARSERS.includes(p[0]) && p.length === 1, configures("body-limit")),
   "body-parser": when((p) => p.length === 0 || BODY_PARSERS.includes(p[0]), configures("body-limit")),
+  // Upload and Koa body parsers: their size limits (multer and express-fileupload have none by default).
+  multer: when((p) => p.length === 0, configures("body-limit")),
+  "express-fileupload": when((p) => p.length === 0, configures("body-limit")),
+  "koa-bodyparser": when((p) => p.length === 0, configures("body-limit")),
+  "@koa/bodyparser": when((p) => p.length === 0 || p[0] === "bodyParser", configures("body-limit")),
+  "koa-body": when((p) => p.length === 0 || p[0] === "koaBody", configures("body-limit")),
   fastify: (call, index) => fastifyOptions(call, index),
   hono: (call, index) => honoMiddleware(call, index),
   morgan: observes("request-logging"),
@@ -93,6 +99,7 @@ const CLASSIFIERS: Record<string, Classifier> = {
   log4js: when((p) => p[0] === "getLogger" || p[0] === "configure", observes("logger")),
   tslog: when((p) => p[0] === "Logger", observes("logger")),
   consola: when((p) => p[0] === "createConsola", observes("logger")),
+  "@nestjs/common": when((p) => p[0] === "Logger", observes("logger")),
   "prom-client": observes("metrics"),
   "express-prom-bundle": observes("metrics"),
   "fastify-metrics": observes("metrics"),
@@ -176,9 +183,8 @@ export const controlCandidates: Extractor = {
   visit: {
     CallExpression(node, ctx) {
       const callee = ctx.symOf(node.callee);
-      const args = (): Sym[] => node.arguments.slice(0, 5).map((a: Node) => ctx.symOf(a.type === "SpreadElement" ? a.argument : a));
-      if (callee.k === "ext" && knownPackage(callee)) emit(ctx, node, { callee, args: args() });
-      const fixed = weakPasswordHash(node, callee, ctx) ?? nestAppControl(node, callee, ctx);
+      if (callee.k === "ext" && knownPackage(callee)) emit(ctx, node, { callee, args: argSyms(node, ctx, 5) });
+      const fixed = weakPasswordHash(node, callee, ctx) ?? nestAppControl(node, callee, ctx) ?? manualSecurityHeader(node, callee, ctx) ?? cookieControl(node, callee, ctx);
       if (fixed) emit(ctx, node, { callee, args: [], fixed });
       // `app.use(cors)`, `fastify.register(helmet, { … })`: a control passed without being called.
       node.arguments.forEach((argNode: Node, i: number) => {
@@ -221,6 +227,54 @@ function weakPasswordHash(node: Node, callee: Sym, ctx: WalkContext): Match | un
   if (!arg || !/pass(word)?|passwd|pwd/i.test(ctx.text(arg, 80))) return undefined;
   const algorithm = callee.obj.args[0]?.k === "lit" ? callee.obj.args[0].value : "(dynamic)";
   return sec("password-hashing", "crypto", { algorithm, via: factory });
+}
+
+/**
+ * `jwt.sign(payload, key, options)` / `jwt.verify(token, key, options)`: the literal options, and
+ * for sign whether an expiry is set anywhere: `payloadClaims` lists a literal payload's keys (an
+ * `exp` claim), `optionsArg` is "none" or "dynamic" when the options are missing or not a literal.
+ */
+function jwtOptions({ path, args, library }: Parameters<Classifier>[0], index: ProjectIndex): Match {
+  const options = { use: path[0], ...literalOptions(index, args[2]) };
+  if (path[0] !== "sign") return sec("jwt", library, options);
+  const payload = objectArg(index, args[0]);
+  const optionsArg = args[2] === undefined ? "none" : objectArg(index, args[2]) ? undefined : "dynamic";
+  return sec("jwt", library, { ...options, ...(optionsArg ? { optionsArg } : {}), ...(payload ? { payloadClaims: Object.keys(payload.props).sort() } : {}) });
+}
+
+/** Security headers set by hand: `res.setHeader("X-Frame-Options", "DENY")`, `reply.header("Content-Security-Policy", …)`. */
+const SECURITY_HEADERS = new Set(["content-security-policy", "x-content-type-options", "x-frame-options", "strict-transport-security", "referrer-policy"]);
+const HEADER_SETTERS = new Set(["setHeader", "set", "header", "append"]);
+
+function manualSecurityHeader(node: Node, callee: Sym, ctx: WalkContext): Match | undefined {
+  if (callee.k !== "member" || !HEADER_SETTERS.has(callee.prop)) return undefined;
+  const name = node.arguments[0] ? ctx.symOf(node.arguments[0]) : undefined;
+  if (name?.k === "lit" && typeof name.value === "string" && SECURITY_HEADERS.has(name.value.toLowerCase())) return sec("security-headers", "manual", { header: name.value });
+  // `res.set({ "X-Frame-Options": "DENY", … })`
+  if (name?.k === "obj" && Object.keys(name.props).some((k) => SECURITY_HEADERS.has(k.toLowerCase()))) return sec("security-headers", "manual", { header: Object.keys(name.props).sort().join(", ") });
+  return undefined;
+}
+
+/**
+ * A cookie set on a response: Express `res.cookie(name, value, options)`, Fastify
+ * `reply.setCookie(…)`, Koa `ctx.cookies.set(…)`. Options are the literal ones; `options` is
+ * "dynamic" when they are passed but not a literal object, "none" when they are not passed.
+ */
+function cookieControl(node: Node, callee: Sym, ctx: WalkContext): Match | undefined {
+  if (callee.k !== "member" || node.arguments.length < 2) return undefined;
+  const library =
+    callee.prop === "cookie" ? "express" :
+    callee.prop === "setCookie" ? "@fastify/cookie" :
+    callee.prop === "set" && callee.obj.k === "member" && callee.obj.prop === "cookies" ? "koa" : undefined;
+  if (!library) return undefined;
+  const name = ctx.symOf(node.arguments[0]);
+  const third = node.arguments[2];
+  const options = third ? ctx.symOf(third) : undefined;
+  return sec("cookie", library, {
+    name: name.k === "lit" ? name.value : "(dynamic)",
+    options: !options ? "none" : options.k === "obj" ? "literal" : "dynamic",
+    ...literalOptionsOfNode(third, ctx),
+  });
 }
 
 /** NestJS: `app.enableCors(options)`, `app.enableShutdownHooks()`. */

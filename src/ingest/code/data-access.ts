@@ -142,6 +142,8 @@ export function buildDataAccesses(index: ProjectIndex, requestParams: ReadonlyMa
   for (const facts of index.files.values()) {
     for (const fact of (facts.extra[SQL_CANDIDATES] ?? []) as SqlCandidateFact[]) {
       for (const candidate of throughWrappers(index, fact, 0)) {
+        // The first access at a location wins: a later candidate there would be dropped, so skip reading it.
+        if (byId.has(locKey(candidate.loc))) continue;
         const access = toDataAccess(index, candidate, requestParams);
         if (access && !byId.has(access.id)) byId.set(access.id, access);
       }
@@ -432,6 +434,20 @@ const PARSED_OPERATIONS: Record<string, DataAccess["operation"]> = { SelectStmt:
  * reads it (interpolated parts stand in as parameters); undefined for fragments and other dialects.
  */
 export function parsedShape(sql: string): ParsedShape | undefined {
+  // Wrappers and repeated helpers send the same text from many call sites; the WASM parse is the costly part.
+  if (!shapeByText.has(sql)) {
+    if (shapeByText.size >= MAX_CACHED_SHAPES) shapeByText.clear();
+    shapeByText.set(sql, readParsedShape(sql));
+  }
+  const shape = shapeByText.get(sql);
+  // Each access gets its own arrays: model entries are never shared.
+  return shape && { ...shape, filterColumns: [...shape.filterColumns], sortColumns: [...shape.sortColumns], returnedColumns: [...shape.returnedColumns] };
+}
+
+const MAX_CACHED_SHAPES = 10_000;
+const shapeByText = new Map<string, ParsedShape | undefined>();
+
+function readParsedShape(sql: string): ParsedShape | undefined {
   const parsed = parseSqlFile(sql.split(HOLE).join("$99"));
   if (parsed.errors.length || parsed.statements.length !== 1) return undefined;
   const [type] = Object.keys(parsed.statements[0].node);

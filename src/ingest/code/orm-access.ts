@@ -25,12 +25,12 @@ export interface OrmAccess {
 }
 
 /** One link of a call chain: `.where({…})` is { name: "where", args }, `.order` (not called) has no args, `db("t")` is "(call)". */
-interface Segment {
+export interface Segment {
   name: string;
   args?: Sym[];
 }
 
-interface Chain {
+export interface Chain {
   root: Sym;
   /** Root first. */
   segments: Segment[];
@@ -42,7 +42,7 @@ const SELECTS = ["findMany", "findFirst", "findUnique", "findFirstOrThrow", "fin
 const INSERTS = ["create", "createMany", "insert", "insertMany", "bulkCreate"];
 const UPDATES = ["update", "updateMany", "updateOne", "increment", "decrement", "findByIdAndUpdate", "findOneAndUpdate", "replaceOne"];
 const DELETES = ["delete", "deleteMany", "deleteOne", "destroy", "remove", "del", "findByIdAndDelete", "findOneAndDelete", "softDelete"];
-const OPERATIONS: Record<string, Operation> = Object.fromEntries([
+export const OPERATIONS: Record<string, Operation> = Object.fromEntries([
   ...SELECTS.map((m) => [m, "select"]), ...INSERTS.map((m) => [m, "insert"]), ...UPDATES.map((m) => [m, "update"]),
   ...DELETES.map((m) => [m, "delete"]), ["upsert", "upsert"], ["save", "insert"],
 ]);
@@ -121,7 +121,7 @@ export function batchedTransactionCalls(index: ProjectIndex): Set<string> {
   return locs;
 }
 
-function chainOf(call: CallFact): Chain | undefined {
+export function chainOf(call: CallFact): Chain | undefined {
   const segments: Segment[] = [];
   let current: Sym = { k: "call", callee: call.callee, args: call.args, loc: call.loc };
   while (segments.length < MAX_CHAIN) {

@@ -12,7 +12,7 @@ import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { originOf, reachableFunctions } from "../link/taint.ts";
 import { projectFunctions, type RequestParam } from "./request-reads.ts";
-import { byLocation, extPath, extRoot, literalNumber, locKey, objectArg, packageName, possibleValues, renderText, resolveShallow } from "./values.ts";
+import { argSyms, byLocation, extPath, extRoot, literalNumber, locKey, objectArg, packageName, possibleValues, renderText, resolveShallow } from "./values.ts";
 import { visitorKeys } from "oxc-parser";
 
 export const OUTBOUND_CANDIDATES = "code.outboundCandidates";
@@ -96,15 +96,14 @@ export const outboundCandidates: Extractor = {
   visit: {
     CallExpression(node, ctx) {
       const callee = ctx.symOf(node.callee);
-      const args = (): Sym[] => node.arguments.slice(0, 3).map((a: Node) => ctx.symOf(a.type === "SpreadElement" ? a.argument : a));
-      if (mayBeRequest(callee)) emitCandidate(node, ctx, callee, args());
+      if (mayBeRequest(callee)) emitCandidate(node, ctx, callee, argSyms(node, ctx, 3));
       const prop = callee.k === "member" ? callee.prop : undefined;
       if (prop && MODIFIERS.has(prop) && callee.k === "member") {
         const targets = chainCallLocations(callee.obj);
         if (targets.length) ctx.emit(OUTBOUND_MODIFIERS, { targets, method: prop, ...(node.arguments[0] ? { arg: ctx.symOf(node.arguments[0]) } : {}) } satisfies ModifierFact);
       }
       if (isGlobal(callee, "setTimeout")) recordAbortTimer(node, ctx);
-      if (isWrapper(callee)) ctx.emit(CALL_WRAPPERS, { callee, args: args() } satisfies WrapperFact);
+      if (isWrapper(callee)) ctx.emit(CALL_WRAPPERS, { callee, args: argSyms(node, ctx, 3) } satisfies WrapperFact);
     },
     NewExpression(node, ctx) {
       const callee = ctx.symOf(node.callee);
@@ -324,8 +323,9 @@ function classify(index: ProjectIndex, callee: Sym): Classified | undefined {
     return info?.calls(path) ? { pkg, info, method: path[0] ?? "", instance: { k: "ext", pkg: callee.pkg, path: [] } } : undefined;
   }
   const method = callee.k === "member" ? callee.prop : "";
-  const instances = callee.k === "member" ? possibleValues(index, callee.obj) : callee.k === "call" ? [callee] : [];
+  // The method name rules most calls out: check it before following the receiver's values.
   if (method && !VERBS.has(method)) return undefined;
+  const instances = callee.k === "member" ? possibleValues(index, callee.obj) : callee.k === "call" ? [callee] : [];
   for (const instance of instances) {
     const factory = instanceFactory(instance);
     const info = factory && own(PACKAGES, factory);

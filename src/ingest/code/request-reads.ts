@@ -363,5 +363,11 @@ function passesOf(index: ProjectIndex, fnId: string, param: number): Pass[] {
 
 /** The project functions a callee may be. */
 export function projectFunctions(index: ProjectIndex, callee: Sym): string[] {
-  return index.resolveAll(callee).flatMap((s) => (s.k === "fn" && index.functions.has(s.id) ? [s.id] : []));
+  // Only these kinds can stand for a function; the rest (literals, objects, parameters…) resolve
+  // to themselves. Link steps ask this of every argument of every call, so skip those cheaply
+  // and answer each value once (the answer is shared: callers only read it).
+  if (!MAY_NAME_FUNCTION.has(callee.k)) return [];
+  return index.reading("projectFunctions", callee, () => index.resolveAll(callee).flatMap((s) => (s.k === "fn" && index.functions.has(s.id) ? [s.id] : [])));
 }
+
+const MAY_NAME_FUNCTION = new Set<Sym["k"]>(["fn", "mod", "member", "call", "alt"]);

@@ -2,7 +2,7 @@
 // package a value comes from, which parameter a member chain starts at, how a query or URL
 // reads as text, and which literal options an object carries.
 import type { SourceLocation } from "../../model/types.ts";
-import { memberOf } from "../js/analyzer.ts";
+import { memberOf, type Node, type WalkContext } from "../js/analyzer.ts";
 import type { Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { compareText } from "../../model/order.ts";
@@ -96,36 +96,46 @@ export interface RenderOptions {
 
 /** Literal parts as written, `${…}` for the rest: "SELECT * FROM users WHERE id = ${…}". */
 export function renderText(index: ProjectIndex, sym: Sym, options: RenderOptions = {}): Rendered {
-  let literal = true;
-  const render = (s: Sym, depth: number): string => {
-    if (depth > MAX_RENDER_DEPTH) {
-      literal = false;
-      return HOLE;
-    }
-    switch (s.k) {
-      case "lit":
-        return s.value === null ? "" : String(s.value);
-      case "concat":
-        return s.parts.map((p) => render(p, depth + 1)).join("");
-      case "mod":
-      case "member":
-      case "call": {
-        // Constants across files, and what a project function like `selectSql()` returns.
-        const resolved = index.resolve(s);
-        if (resolved !== s && (resolved.k === "lit" || resolved.k === "concat" || resolved.k === "alt")) return render(resolved, depth + 1);
-        break;
-      }
-      case "alt": {
-        const fallback = options.preferFallback ? literalFallback(s.options) : undefined;
-        if (fallback !== undefined) return fallback;
-        break;
-      }
-    }
-    literal = false;
+  const state = { index, options, literal: true };
+  const text = renderPart(state, sym, 0);
+  return { text, literal: state.literal };
+}
+
+// A module function with its state passed in, not a closure: renderText runs for many facts.
+function renderPart(state: { index: ProjectIndex; options: RenderOptions; literal: boolean }, s: Sym, depth: number): string {
+  if (depth > MAX_RENDER_DEPTH) {
+    state.literal = false;
     return HOLE;
-  };
-  const text = render(sym, 0);
-  return { text, literal };
+  }
+  switch (s.k) {
+    case "lit":
+      return s.value === null ? "" : String(s.value);
+    case "concat":
+      return s.parts.map((p) => renderPart(state, p, depth + 1)).join("");
+    case "mod":
+    case "member":
+    case "call": {
+      // Constants across files, and what a project function like `selectSql()` returns.
+      const resolved = state.index.resolve(s);
+      if (resolved !== s && (resolved.k === "lit" || resolved.k === "concat" || resolved.k === "alt")) return renderPart(state, resolved, depth + 1);
+      break;
+    }
+    case "alt": {
+      const fallback = state.options.preferFallback ? literalFallback(s.options) : undefined;
+      if (fallback !== undefined) return fallback;
+      break;
+    }
+  }
+  state.literal = false;
+  return HOLE;
+}
+
+/**
+ * The symbolic values of a call's first `max` arguments (a spread stands for what it spreads),
+ * for extractors that record them.
+ */
+export function argSyms(node: Node, ctx: WalkContext, max: number): Sym[] {
+  return node.arguments.slice(0, max).map((a: Node) => ctx.symOf(a.type === "SpreadElement" ? a.argument : a));
 }
 
 function literalFallback(options: Sym[]): string | undefined {
@@ -194,7 +204,12 @@ export function resolveShallow(index: ProjectIndex, sym: Sym): Sym {
  * What a value may be: its resolution, and for a parameter (`function controller(pool) {…}`)
  * the arguments its function is called with, so a client handed to a factory is still known.
  */
-export function possibleValues(index: ProjectIndex, sym: Sym, depth = 0): Sym[] {
+export function possibleValues(index: ProjectIndex, sym: Sym): readonly Sym[] {
+  // Data access, ORM and outbound reading ask this of the same receivers.
+  return index.reading("possibleValues", sym, () => possibleValuesAt(index, sym, 0));
+}
+
+function possibleValuesAt(index: ProjectIndex, sym: Sym, depth: number): Sym[] {
   const values: Sym[] = [];
   for (const value of index.resolveAll(sym)) {
     const root = spineParam(value);
@@ -203,7 +218,7 @@ export function possibleValues(index: ProjectIndex, sym: Sym, depth = 0): Sym[] 
       values.push(value);
       continue;
     }
-    for (const site of sites) values.push(...possibleValues(index, substituteParams(value, root.fn, site.args), depth + 1));
+    for (const site of sites) values.push(...possibleValuesAt(index, substituteParams(value, root.fn, site.args), depth + 1));
   }
   return values;
 }
@@ -225,27 +240,31 @@ function spineParam(sym: Sym): Extract<Sym, { k: "param" }> | undefined {
 /** A value with one function's parameters replaced by a call's arguments. */
 export function substituteParams(sym: Sym, fnId: string, args: readonly Sym[], depth = 0): Sym {
   if (depth > 20) return sym;
-  const sub = (s: Sym) => substituteParams(s, fnId, args, depth + 1);
+  // No local closure: under tsx every named closure costs a defineProperty per call, and this recurses per node.
+  const next = depth + 1;
   switch (sym.k) {
     case "param":
       return sym.fn === fnId ? memberChain(args[sym.index] ?? { k: "lit", value: null }, sym.path) : sym;
     case "member":
-      return { ...sym, obj: sub(sym.obj) };
+      return { ...sym, obj: substituteParams(sym.obj, fnId, args, next) };
     case "call":
-      return { ...sym, callee: sub(sym.callee), args: sym.args.map(sub) };
     case "new":
-      return { ...sym, callee: sub(sym.callee), args: sym.args.map(sub) };
+      return { ...sym, callee: substituteParams(sym.callee, fnId, args, next), args: substituteEach(sym.args, fnId, args, next) };
     case "concat":
-      return { k: "concat", parts: sym.parts.map(sub) };
+      return { k: "concat", parts: substituteEach(sym.parts, fnId, args, next) };
     case "alt":
-      return { k: "alt", options: sym.options.map(sub) };
+      return { k: "alt", options: substituteEach(sym.options, fnId, args, next) };
     case "arr":
-      return { k: "arr", items: sym.items.map(sub) };
+      return { k: "arr", items: substituteEach(sym.items, fnId, args, next) };
     case "obj":
-      return { k: "obj", props: Object.fromEntries(Object.entries(sym.props).map(([k, v]) => [k, sub(v)])), spreads: sym.spreads.map(sub) };
+      return { k: "obj", props: Object.fromEntries(Object.entries(sym.props).map(([k, v]) => [k, substituteParams(v, fnId, args, next)])), spreads: substituteEach(sym.spreads, fnId, args, next) };
     default:
       return sym;
   }
+}
+
+function substituteEach(syms: readonly Sym[], fnId: string, args: readonly Sym[], depth: number): Sym[] {
+  return syms.map((s) => substituteParams(s, fnId, args, depth));
 }
 
 /** The object literal an argument is, after following constants; undefined otherwise. */

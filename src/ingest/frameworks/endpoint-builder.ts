@@ -67,6 +67,7 @@ export class EndpointBuilder {
       location: item.loc,
       ...(c.definedAt ? { definedAt: c.definedAt } : {}),
       ...(c.library ? { library: c.library } : {}),
+      ...(c.deniesAll ? { deniesAll: c.deniesAll } : {}),
     }));
     const id = `${route.serviceId} ${route.method} ${path}`;
     // Schemas handed to validation middleware (`validate(schema)`, `celebrate({...})`) describe the request too.
@@ -81,13 +82,14 @@ export class EndpointBuilder {
       location: route.loc,
       ...(handler?.fnId ? { handlerId: handler.fnId } : {}),
       middleware,
-      auth: this.authOf(chain, handler, path, route.path),
+      auth: this.authOf(chain, handler, path, route.path, route.loc),
       validation: this.validationOf(chain.map(({ c }) => c), handler, route.requestValidated === false ? undefined : route.request, declared.libraries),
       request: { ...declared.request, ...route.request },
       responses: route.responses ?? {},
       inputs: [],
       pathResolved,
       ...(route.operationName ? { operationName: route.operationName } : {}),
+      ...(isPassThroughGuard(handler) ? { passThrough: true as const } : {}),
     });
   }
 
@@ -125,7 +127,7 @@ export class EndpointBuilder {
     return outer;
   }
 
-  private authOf(chain: { item: ChainItem; c: Classified }[], handler: Classified | undefined, path: string, rawPath: string | undefined): AuthInfo {
+  private authOf(chain: { item: ChainItem; c: Classified }[], handler: Classified | undefined, path: string, rawPath: string | undefined, rawLoc: SourceLocation): AuthInfo {
     const guards = chain.filter(({ c }) => c.kind === "auth" && !isExempt(c, path, rawPath));
     if (guards.length) {
       const first = guards[0];
@@ -134,7 +136,13 @@ export class EndpointBuilder {
         mechanisms: unique(guards.map(({ c }) => c.mechanism ?? c.library ?? "custom")),
         enforcedAt: locationOnly(first.c.evidence ?? first.c.definedAt ?? first.item.loc),
         reason: `${first.c.name} (${first.item.level}-level) ${first.c.library ? `from ${first.c.library}` : "verifies a credential and rejects the request"}`,
+        ...(guards.every(({ c }) => c.deniesAll) ? { closed: true as const } : {}),
       };
+    }
+    // `app.put('/api/x/:id', requireAuth())`: a guard registered as the route itself, passing on
+    // to the routes registered after it.
+    if (handler && isPassThroughGuard(handler)) {
+      return { state: "required", mechanisms: [handler.mechanism ?? handler.library ?? "custom"], enforcedAt: locationOnly(handler.evidence ?? handler.definedAt ?? rawLoc), reason: `${handler.name} is the route's handler: a guard that passes on to later routes`, ...(handler.deniesAll ? { closed: true as const } : {}) };
     }
     const signals = handler?.fnId ? this.index.signalsOf(handler.fnId) : undefined;
     if (signals && handlerGuards(signals)) {
@@ -203,4 +211,9 @@ export function normaliseMethod(method: string): HttpMethod | undefined {
   const m = method.toUpperCase();
   if (m === "DEL") return "DELETE";
   return (["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ALL"] as const).find((x) => x === m);
+}
+
+/** `app.put('/api/x/:id', requireAuth())`: a library guard is the route's only handler. */
+function isPassThroughGuard(handler: Classified | undefined): boolean {
+  return handler?.kind === "auth" && !handler.fnId;
 }

@@ -33,7 +33,7 @@ export function walkExpress(ctx: RoutingContext, frame: Frame, walker: RouteWalk
       const method = normaliseMethod(c.method);
       if (!method) continue;
       const handlers = flattenHandlers(c.routePath ? c.args : c.args.slice(1), index);
-      const routeLevel = handlers.slice(0, -1).map((sym) => ({ sym, scope: "/", loc: c.call.loc, level: "route" as const }));
+      const routeLevel = [...(c.inherited ?? []), ...handlers.slice(0, -1).map((sym) => ({ sym, loc: c.call.loc }))].map(({ sym, loc }) => ({ sym, scope: "/", loc, level: "route" as const }));
       for (const path of pathsOf(c.routePath ?? c.args[0], walker)) {
         walker.builder.add({
           framework: "express", serviceId: frame.serviceId, method, prefix: frame.prefix, path, loc: c.call.loc,

@@ -23,13 +23,20 @@ export interface Classified {
   authLike?: boolean;
   /** The project function, when it is one (a handler candidate). */
   fnId?: string;
+  /** An auth guard no request can pass (a JWT key drawn at random when the process starts). */
+  deniesAll?: true;
 }
 
-type LibraryRule = { kind: MiddlewareKind; mechanism?: string; optionalWhen?: (options: Sym | undefined) => boolean };
+type LibraryRule = {
+  kind: MiddlewareKind;
+  mechanism?: string;
+  optionalWhen?: (options: Sym | undefined) => boolean;
+  deniesAllWhen?: (options: Sym | undefined) => boolean;
+};
 
 /** Package → exported path → kind. "*" matches any path in the package. */
 const LIBRARIES: Record<string, Record<string, LibraryRule>> = {
-  "express-jwt": { "*": { kind: "auth", mechanism: "express-jwt", optionalWhen: (o) => optionIs(o, "credentialsRequired", false) } },
+  "express-jwt": { "*": { kind: "auth", mechanism: "express-jwt", optionalWhen: (o) => optionIs(o, "credentialsRequired", false), deniesAllWhen: (o) => randomOption(o, "secret") } },
   "express-oauth2-jwt-bearer": { "*": { kind: "auth", mechanism: "oauth2-jwt-bearer" } },
   "express-openid-connect": { requiresAuth: { kind: "auth", mechanism: "openid-connect" }, auth: { kind: "auth", mechanism: "openid-connect", optionalWhen: (o) => optionIs(o, "authRequired", false) } },
   "connect-ensure-login": { "*": { kind: "auth", mechanism: "session" } },
@@ -147,7 +154,8 @@ function classifyLibrary(ext: Extract<Sym, { k: "ext" }>, options: Sym | undefin
   const strategy = PASSPORT_PACKAGES.has(ext.pkg) ? pathText(options) : undefined;
   // passport.authenticate('local') checks a username and password: it is the login, not a guard.
   if (rule.kind === "auth" && strategy && CREDENTIAL_LOGIN_STRATEGIES.has(strategy)) return { ...base, kind: "other", mechanism: `${rule.mechanism}:${strategy}` };
-  return { ...base, kind: rule.kind, ...(rule.mechanism ? { mechanism: strategy ? `${rule.mechanism}:${strategy}` : rule.mechanism } : {}) };
+  const denies = rule.kind === "auth" && rule.deniesAllWhen?.(options) ? { deniesAll: true as const } : {};
+  return { ...base, kind: rule.kind, ...(rule.mechanism ? { mechanism: strategy ? `${rule.mechanism}:${strategy}` : rule.mechanism } : {}), ...denies };
 }
 
 /** The first argument of a library call, which holds its options (`jwt({ passthrough: true })`). */
@@ -234,6 +242,22 @@ export function handlerGuards(s: AuthSignals | undefined): boolean {
   if (!s) return false;
   if (s.verifies && (!s.verifies.inTry || s.rethrows)) return true;
   return Boolean(s.rejects && s.readsCredential && s.readsCredential.line <= s.rejects.line && s.rejects.status === 401);
+}
+
+/**
+ * An option whose value is drawn from Math.random() where it is written (`secret: "" + Math.random()`):
+ * no token signed elsewhere can match it, so the guard rejects every request (a deliberate deny-all).
+ */
+function randomOption(options: Sym | undefined, key: string): boolean {
+  const option = options?.k === "obj" ? own(options.props, key) : undefined;
+  return option !== undefined && drawsMathRandom(option, 0);
+}
+
+function drawsMathRandom(sym: Sym, depth: number): boolean {
+  if (depth > 4) return false;
+  if (sym.k === "call") return (sym.callee.k === "ext" && sym.callee.pkg === "global" && sym.callee.path.join(".") === "Math.random") || (sym.callee.k === "member" && drawsMathRandom(sym.callee.obj, depth + 1));
+  if (sym.k === "concat") return sym.parts.some((p) => drawsMathRandom(p, depth + 1));
+  return false;
 }
 
 function optionIs(options: Sym | undefined, key: string, value: unknown): boolean {

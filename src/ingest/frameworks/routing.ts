@@ -17,6 +17,8 @@ export interface ContextCall {
   call: CallFact;
   /** For `router.route('/x').get(...)`: the path given to route(). */
   routePath?: Sym;
+  /** Handlers that run before this route's own, each applied where it was registered (a generated route inherits earlier guards). */
+  inherited?: { sym: Sym; loc: SourceLocation }[];
 }
 
 export interface RoutingContext {
@@ -74,6 +76,12 @@ export class RoutingGraph {
     return this.contextOf(this.index.resolve(sym));
   }
 
+  /** A registration made on a context by a library it was handed to (finale-rest's resources), kept in source order. */
+  addCall(ctx: RoutingContext, call: ContextCall): void {
+    ctx.calls.push(call);
+    ctx.calls.sort(byPosition);
+  }
+
   /** What was registered on a context, including what its factory registered first. */
   callsOf(ctx: RoutingContext): ContextCall[] {
     return ctx.template ? [...ctx.template.calls, ...ctx.calls] : ctx.calls;
@@ -97,7 +105,9 @@ export class RoutingGraph {
     }
     if (sym.k === "call" || sym.k === "new") {
       const callee = this.index.resolve(sym.callee);
-      const chained = sym.k === "call" ? this.chainedContext(callee) : undefined;
+      // Express's `app.route('/x')` (one argument) starts a route chain; Hono's `app.route('/x', sub)` returns the app.
+      const expressRoute = callee.k === "member" && callee.prop === "route" && sym.args.length < 2;
+      const chained = sym.k === "call" && !expressRoute ? this.chainedContext(callee) : undefined;
       if (chained) return chained;
       // `new Hono().basePath('/api')` starts where `new Hono()` does: the method keeps them apart.
       const method = callee.k === "member" ? `#${callee.prop}` : "";

@@ -7,6 +7,7 @@ import type { ProjectIndex } from "../link/project-index.ts";
 import { EndpointBuilder, type ChainItem } from "./endpoint-builder.ts";
 import { expressRecogniser, walkExpress } from "./express.ts";
 import { fastifyRecogniser, walkFastify } from "./fastify.ts";
+import { addResourceRoutes, annotateGenerated, type ResourceRoute } from "./finale.ts";
 import { graphqlRecogniser, walkGraphql } from "./graphql.ts";
 import { appOfView, honoRecogniser, walkHono } from "./hono.ts";
 import { koaRecogniser, walkKoa } from "./koa.ts";
@@ -40,10 +41,13 @@ export class RouteWalker {
   /** `fastify.decorate(name, value)` across the project: what `fastify.<name>` stands for. */
   readonly decorations = new Map<string, Sym>();
   readonly reached = new Set<string>();
+  /** Routes that libraries such as finale-rest register on an app they are handed. */
+  private readonly generated: ResourceRoute[];
 
   constructor(readonly index: ProjectIndex, readonly serviceOf: (file: string) => string) {
     this.graph = new RoutingGraph(index, [expressRecogniser, fastifyRecogniser, honoRecogniser, koaRecogniser, nestRecogniser, graphqlRecogniser]);
     this.builder = new EndpointBuilder(index);
+    this.generated = addResourceRoutes(this.graph, index);
     this.collectDecorations();
   }
 
@@ -58,6 +62,7 @@ export class RouteWalker {
     }
     // NestJS routes live on controller classes, outside the graph: list those no app reached.
     listUnreachedControllers(this);
+    annotateGenerated(this.builder.endpoints, this.generated);
   }
 
   walk(ctx: RoutingContext, frame: Frame): void {

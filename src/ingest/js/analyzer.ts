@@ -49,9 +49,18 @@ interface Binding {
   current?: { base: Sym; value: Sym };
 }
 
+/** Counts changes to any binding of a file, so a remembered value knows when it may be stale. */
+interface BindingChanges {
+  version: number;
+}
+
 class Scope {
   readonly bindings = new Map<string, Binding>();
-  constructor(readonly parent: Scope | undefined, readonly fnScope: boolean) {}
+  constructor(readonly parent: Scope | undefined, readonly fnScope: boolean, readonly changes: BindingChanges) {}
+  bind(name: string, binding: Binding): void {
+    this.bindings.set(name, binding);
+    this.changes.version++;
+  }
   lookup(name: string): Binding | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
       const b = s.bindings.get(name);
@@ -87,6 +96,14 @@ export class FileAnalyzer implements WalkContext {
   private tryDepth = 0;
   private symDepth = 0;
   private readonly handlers = new Map<string, ((node: Node, ctx: WalkContext) => void)[]>();
+  private readonly changes: BindingChanges = { version: 0 };
+  // symOf's answers at the current point of the walk: every extractor asks for the callee and
+  // arguments of the same call (and recordCall again), so each expression is read once while
+  // nothing it could depend on (scope, bindings, assignments, enclosing class) has changed.
+  private readonly symMemo = new Map<Node, Sym>();
+  private memoScope: Scope | undefined;
+  private memoVersion = -1;
+  private memoClass: ClassFact | undefined;
 
   constructor(
     readonly file: string,
@@ -97,7 +114,7 @@ export class FileAnalyzer implements WalkContext {
     extractors: readonly Extractor[],
   ) {
     this.facts = { path: file, packageRoot, exports: {}, starExports: [], functions: [], classes: [], calls: [], extra: {}, lines: lineStarts.length };
-    this.scope = new Scope(undefined, true);
+    this.scope = new Scope(undefined, true, this.changes);
     for (const ex of extractors) {
       for (const [type, fn] of Object.entries(ex.visit)) {
         if (!fn) continue;
@@ -148,7 +165,21 @@ export class FileAnalyzer implements WalkContext {
   }
 
   symOf(expr: Node): Sym {
-    return this.symIn(expr, this.scope);
+    // Nested reads depend on the depth budget: only whole expressions are remembered.
+    if (this.symDepth > 0 || !expr) return this.symIn(expr, this.scope);
+    const cls = this.classStack[this.classStack.length - 1];
+    if (this.memoScope !== this.scope || this.memoVersion !== this.changes.version || this.memoClass !== cls) {
+      this.symMemo.clear();
+      this.memoScope = this.scope;
+      this.memoVersion = this.changes.version;
+      this.memoClass = cls;
+    }
+    let sym = this.symMemo.get(expr);
+    if (!sym) {
+      sym = this.symIn(expr, this.scope);
+      this.symMemo.set(expr, sym);
+    }
+    return sym;
   }
 
   // ---- declarations (hoisted before a block is walked) -------------------------------------
@@ -169,10 +200,10 @@ export class FileAnalyzer implements WalkContext {
         }
         break;
       case "FunctionDeclaration":
-        if (stmt.id) scope.bindings.set(stmt.id.name, { sym: { k: "fn", id: this.idOf(stmt) } });
+        if (stmt.id) scope.bind(stmt.id.name, { sym: { k: "fn", id: this.idOf(stmt) } });
         break;
       case "ClassDeclaration":
-        if (stmt.id) scope.bindings.set(stmt.id.name, { sym: { k: "class", id: this.idOf(stmt) } });
+        if (stmt.id) scope.bind(stmt.id.name, { sym: { k: "class", id: this.idOf(stmt) } });
         break;
       case "ExportNamedDeclaration":
         if (stmt.declaration) this.declareStatement(stmt.declaration, scope);
@@ -196,7 +227,7 @@ export class FileAnalyzer implements WalkContext {
         spec.type === "ImportDefaultSpecifier" ? "default"
         : spec.type === "ImportNamespaceSpecifier" ? "*"
         : (spec.imported?.name ?? spec.imported?.value ?? "default");
-      scope.bindings.set(spec.local.name, { sym: this.importSym(source, name) });
+      scope.bind(spec.local.name, { sym: this.importSym(source, name) });
     }
   }
 
@@ -213,7 +244,7 @@ export class FileAnalyzer implements WalkContext {
     const p = unwrapPattern(pattern);
     if (!p) return;
     if (p.type === "Identifier") {
-      scope.bindings.set(p.name, { compute });
+      scope.bind(p.name, { compute });
     } else if (p.type === "ObjectPattern") {
       for (const prop of p.properties) {
         if (prop.type === "RestElement") {
@@ -363,7 +394,7 @@ export class FileAnalyzer implements WalkContext {
     this.tryDepth = 0;
     this.fnStack.push(fact);
     this.inScope(true, () => {
-      if (node.type === "FunctionExpression" && node.id) this.scope.bindings.set(node.id.name, { sym: { k: "fn", id: fact.id } });
+      if (node.type === "FunctionExpression" && node.id) this.scope.bind(node.id.name, { sym: { k: "fn", id: fact.id } });
       node.params.forEach((p: Node, index: number) => {
         this.bindPattern(p.type === "TSParameterProperty" ? p.parameter : p, this.scope, () => ({ k: "param", fn: fact.id, index, path: [] }));
       });
@@ -458,7 +489,7 @@ export class FileAnalyzer implements WalkContext {
 
   private inScope(fnScope: boolean, body: () => void): void {
     const outer = this.scope;
-    this.scope = new Scope(outer, fnScope);
+    this.scope = new Scope(outer, fnScope, this.changes);
     try {
       body();
     } finally {
@@ -493,11 +524,13 @@ export class FileAnalyzer implements WalkContext {
       // While the right side is read, the binding stands for its first value only: otherwise
       // `x = f(x)` repeated n times would nest 2^n copies of x.
       binding.readingOwnAssignment = true;
+      this.changes.version++;
       const value = this.symOf(node.right);
       binding.readingOwnAssignment = false;
       if (node.operator === "+=" && (binding.appended?.length ?? 0) < MAX_ASSIGNMENTS) (binding.appended ??= []).push(value);
       else if (node.operator === "=" && (binding.assigned?.length ?? 0) < MAX_ASSIGNMENTS) (binding.assigned ??= []).push(value);
       binding.current = undefined;
+      this.changes.version++;
       return;
     }
     if (left?.type !== "MemberExpression") return;

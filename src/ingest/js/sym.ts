@@ -54,16 +54,22 @@ export function litString(sym: Sym | undefined): string | undefined {
 export function prune(sym: Sym, budget = 160): Sym {
   // Most values are small: only copy the ones that are over budget.
   if (sizeUpTo(sym, budget) <= budget) return sym;
-  const state = { left: budget };
+  const state = { left: budget, done: new Map<Sym, Sym>() };
   return pruneIn(sym, state);
 }
 
-/** The number of nodes in a value, counting no further than `cap` + 1. */
+/**
+ * The number of nodes in a value, counting no further than `cap` + 1. A subtree shared by several
+ * uses (a loop variable's array used in three places) is one object in memory and counts once.
+ */
 function sizeUpTo(sym: Sym, cap: number): number {
   let count = 0;
   const stack: Sym[] = [sym];
+  const seen = new Set<Sym>();
   while (stack.length && count <= cap) {
     const s = stack.pop()!;
+    if (seen.has(s)) continue;
+    seen.add(s);
     count++;
     switch (s.k) {
       case "call":
@@ -90,7 +96,15 @@ function sizeUpTo(sym: Sym, cap: number): number {
   return count;
 }
 
-function pruneIn(sym: Sym, state: { left: number }): Sym {
+function pruneIn(sym: Sym, state: { left: number; done: Map<Sym, Sym> }): Sym {
+  const shared = state.done.get(sym);
+  if (shared) return shared;
+  const pruned = pruneNode(sym, state);
+  state.done.set(sym, pruned);
+  return pruned;
+}
+
+function pruneNode(sym: Sym, state: { left: number; done: Map<Sym, Sym> }): Sym {
   if (--state.left < 0) return { k: "unknown", text: "…" };
   switch (sym.k) {
     case "call":

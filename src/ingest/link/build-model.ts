@@ -7,6 +7,7 @@ import { RouteWalker } from "../frameworks/walk.ts";
 import { linkGraphql } from "../frameworks/graphql.ts";
 import { addFileRoutes } from "../frameworks/file-routes.ts";
 import { ProjectIndex } from "./project-index.ts";
+import { declaredVersions } from "../code/resilience-model.ts";
 import { buildCodeModel, reachableFunctions, requestInputsOf, type CodeModel, type RequestParam } from "./code-model.ts";
 import { paramsOfFunction, requestParamsOf } from "./request-params.ts";
 import { hoistSchemas } from "../schemas/components.ts";
@@ -33,7 +34,7 @@ export function buildModel(workspace: Workspace, facts: FileFacts[], input: Buil
   const graphql = linkGraphql(index, walker, workspace.root);
   addFileRoutes(index, walker.builder, serviceOf);
   // Named request/response schemas move into components.schemas; endpoints keep `$ref`s.
-  const { endpoints, schemas } = hoistSchemas(uniqueIds(walker.builder.endpoints).sort(byEndpoint));
+  const { endpoints, schemas } = hoistSchemas(uniqueIds(withoutRepeats(walker.builder.endpoints)).sort(byEndpoint));
   const requestParams = requestParamsOf(walker.builder.requestFunctions, index);
   const code = buildCodeModel(index, requestParams, serviceOf);
   const withInputs = endpoints.map((e) => (e.handlerId ? { ...e, inputs: inputsOf(index, e.handlerId, requestParams) } : e));
@@ -58,6 +59,10 @@ export function buildModel(workspace: Workspace, facts: FileFacts[], input: Buil
     ...(graphql.info ? { graphql: graphql.info } : {}),
     ...(data.migrations.length ? { migrations: data.migrations } : {}),
     ...(code.sinks.length ? { sinks: code.sinks } : {}),
+    ...(code.runtimeCalls.length ? { runtimeCalls: code.runtimeCalls } : {}),
+    ...nonEmpty(code.exposure),
+    ...nonEmpty(code.resilience),
+    ...nonEmpty(code.accessControl),
   };
 }
 
@@ -86,7 +91,7 @@ function servicesOf(workspace: Workspace, facts: FileFacts[], endpoints: Endpoin
     .filter((p) => withSources.has(p.root))
     .map((p) => {
       const frameworks = new Set<Framework>(endpoints.filter((e) => e.serviceId === p.name).map((e) => e.framework));
-      return { id: p.name, root: p.root, frameworks: [...frameworks].sort(), dependencies: p.dependencies };
+      return { id: p.name, root: p.root, frameworks: [...frameworks].sort(), dependencies: p.dependencies, ...declaredVersions(workspace.root, p.root) };
     })
     .sort((a, b) => compareText(a.root, b.root));
 }
@@ -104,6 +109,7 @@ function inputsOf(index: ProjectIndex, fnId: string, params: ReadonlyMap<string,
 function handlersOf(endpoints: Endpoint[], index: ProjectIndex, code: CodeModel): Handler[] {
   const accessesByFn = groupIds(code.dataAccesses);
   const callsByFn = groupIds(code.outboundCalls);
+  const runtimeByFn = groupIds(code.runtimeCalls);
   const byId = new Map<string, Handler>();
   for (const e of endpoints) {
     if (!e.handlerId || byId.has(e.handlerId)) continue;
@@ -114,6 +120,7 @@ function handlersOf(endpoints: Endpoint[], index: ProjectIndex, code: CodeModel)
       id: fn.id, name: fn.name, location: fn.loc,
       dataAccessIds: reached.flatMap((id) => accessesByFn.get(id) ?? []).sort(),
       outboundCallIds: reached.flatMap((id) => callsByFn.get(id) ?? []).sort(),
+      ...withIds("runtimeCallIds", reached.flatMap((id) => runtimeByFn.get(id) ?? [])),
     });
   }
   return [...byId.values()].sort((a, b) => compareText(a.id, b.id));
@@ -124,7 +131,8 @@ function coverageOf(workspace: Workspace, facts: FileFacts[], input: BuildInput,
   const parseRatio = facts.length / Math.max(1, facts.length + unusable);
   const resolvedRoutes = endpoints.filter((e) => e.pathResolved).length;
   const routeRatio = endpoints.length ? resolvedRoutes / endpoints.length : 1;
-  const located = endpoints.filter((e) => e.handlerId).length;
+  // A generated route's handler is the library's own code, a guard-only route has none: nothing to locate.
+  const located = endpoints.filter((e) => e.handlerId || e.generated || e.passThrough).length;
   const handlerRatio = endpoints.length ? located / endpoints.length : 1;
   const warnings = [...input.warnings];
   let understanding = 100 * parseRatio * (0.4 + 0.6 * routeRatio) * (0.7 + 0.3 * handlerRatio);
@@ -160,6 +168,23 @@ function byEndpoint(a: Endpoint, b: Endpoint): number {
   return compareText(a.serviceId, b.serviceId) || compareText(a.path, b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) || compareText(a.location.file, b.location.file) || a.location.line - b.location.line;
 }
 
+/**
+ * One endpoint per registration and path: a setup function called twice on the same app reaches
+ * the same registration twice. A guard-only registration is dropped when a later route on the
+ * same method and path answers the request and carries its guard (see `Endpoint.passThrough`).
+ */
+function withoutRepeats(endpoints: Endpoint[]): Endpoint[] {
+  const seen = new Set<string>();
+  const once = endpoints.filter((e) => {
+    const key = `${e.serviceId} ${e.method} ${e.path} ${e.location.file}:${e.location.line}:${e.location.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const answered = new Set(once.filter((e) => !e.passThrough && (e.handlerId || e.generated) && e.auth.state === "required").map((e) => `${e.serviceId} ${e.method} ${e.path}`));
+  return once.filter((e) => !(e.passThrough && answered.has(`${e.serviceId} ${e.method} ${e.path}`)));
+}
+
 /** The same route registered twice (or reached through two mounts) keeps distinct ids. */
 function uniqueIds(endpoints: Endpoint[]): Endpoint[] {
   const seen = new Map<string, number>();
@@ -168,4 +193,14 @@ function uniqueIds(endpoints: Endpoint[]): Endpoint[] {
     seen.set(e.id, n);
     return n === 1 ? e : { ...e, id: `${e.id} #${n}` };
   });
+}
+
+/** Only the lists that have entries, so a project without them keeps a small model. */
+function nonEmpty<T extends Record<string, unknown[]>>(lists: T): Partial<T> {
+  return Object.fromEntries(Object.entries(lists).filter(([, list]) => list.length)) as Partial<T>;
+}
+
+/** An optional id list on a handler, present only when it has entries. */
+function withIds<K extends string>(key: K, ids: string[]): Partial<Record<K, string[]>> {
+  return ids.length ? ({ [key]: [...ids].sort() } as Record<K, string[]>) : {};
 }

@@ -17,6 +17,7 @@ export class ProjectIndex {
   /** Calls made inside each function, by the caller's id. */
   readonly callsIn = new Map<string, CallFact[]>();
   private readonly signalsMemo = new Map<string, AuthSignals>();
+  private readonly readings = new Map<string, WeakMap<object, unknown>>();
   private readonly memo = new WeakMap<Sym, Sym>();
   private readonly inProgress = new Set<Sym>();
   private steps = 0;
@@ -39,6 +40,20 @@ export class ProjectIndex {
   /** Every file's calls, in file order then source order. */
   *allCalls(): Iterable<CallFact> {
     for (const f of this.files.values()) yield* f.calls;
+  }
+
+  /**
+   * A derived reading of a value (its possible values, the functions it names), computed once
+   * per index: several link steps ask the same questions about the same call facts. `table`
+   * names the reading; `key` is the fact object it is about.
+   */
+  reading<T>(table: string, key: object, compute: () => T): T {
+    let memo = this.readings.get(table);
+    if (!memo) this.readings.set(table, (memo = new WeakMap()));
+    if (memo.has(key)) return memo.get(key) as T;
+    const value = compute();
+    memo.set(key, value);
+    return value;
   }
 
   /** The value a symbol stands for, followed as far as the project's own code allows. */

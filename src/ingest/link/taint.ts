@@ -2,23 +2,48 @@
 // or something the analysis cannot see. A value is request-tainted when a part of it is a member
 // chain rooted at a request parameter; a parameter of a helper is followed to the helper's call
 // sites, and a call of a project function is followed into what it returns. Sanitisers
-// (Number(), escape functions, schema validation) stop taint.
+// (Number(), escape functions, schema validation) stop taint, and so do the checks around a URL,
+// path or HTML sink (sink-context.ts): a value proven equal to a constant, one of a collection that
+// carries no input (`ALLOWED.has(url.hostname)`, `readdirSync(dir).includes(name)`), a resolved
+// path checked to start with its root, or a URL whose origin was compared with the site's.
 import type { RequestInput, SourceLocation, TaintFlow } from "../../model/types.ts";
 import type { CallFact } from "../js/facts.ts";
 import type { Sym } from "../js/sym.ts";
 import { inputOf, isReadMethod, projectFunctions, readsOf, requestParamKey, type RequestParam, type RequestReadFact } from "../code/request-reads.ts";
 import { byLocation, extPath, extRoot, isProcessEnv, locKey, memberChain, packageName, paramChain, resolveShallow, substituteParams, type ParamChain } from "../code/values.ts";
 import type { ProjectIndex } from "./project-index.ts";
+import { choiceConditions, conditionsAt, isAllowlistedValue, type Condition } from "../code/sink-context.ts";
 import { compareText } from "../../model/order.ts";
 
 export type { RequestParam };
 
 export interface TaintOptions {
-  /** The sink's kind: `encodeURIComponent` makes a value safe inside a URL, not inside SQL. */
-  context?: "sql" | "url";
+  /**
+   * The sink's kind: `encodeURIComponent` makes a value safe inside a URL, not inside SQL;
+   * `path.basename` makes it safe as a file name, not as a URL; `escapeHtml` only inside HTML.
+   */
+  context?: TaintContext;
   /** Appended as the last step of every flow. */
   sink?: SourceLocation;
 }
+
+export type TaintContext = "sql" | "url" | "path" | "html";
+
+/** Sinks whose surrounding checks can confine a value (SQL keeps its own, stricter reading). */
+const NARROWED_CONTEXTS = new Set<TaintContext>(["url", "path", "html"]);
+/** Parts of a parsed URL that fix where it points: equal to a constant, the whole URL is confined. */
+const URL_HOST_PARTS = new Set(["origin", "host", "hostname"]);
+/** Symbol kinds a check can be about (a literal or a template is never the checked value itself). */
+const NARROWABLE = new Set<Sym["k"]>(["new", "call", "member", "param"]);
+const FS_READ_PACKAGES = new Set(["fs", "fs/promises", "fs-extra", "graceful-fs"]);
+/** `readdirSync(dir)`: entry names, no directory part (in a path, as harmless as the folder). */
+const DIRECTORY_LISTINGS = new Set(["readdir", "readdirSync"]);
+/** `path.resolve(root, name)`: `..` is gone before a `startsWith(root)` check reads it. */
+const NORMALISING_PATH_FUNCTIONS = new Set(["resolve", "join", "normalize"]);
+const HTML_ESCAPE_PACKAGES = new Set([
+  "escape-html", "html-escaper", "he", "entities", "sanitize-html", "xss", "dompurify", "isomorphic-dompurify", "lodash.escape", "lodash/escape", "escape-goat",
+]);
+const HTML_ESCAPE_NAMES = new Set(["escape", "encode", "escapeHTML", "escapeHtml", "encodeHTML", "sanitize", "filterXSS", "htmlEscape", "encodeXML", "escapeUTF8"]);
 
 export interface Origin {
   /** request: some part is client input; constant: every part is a literal, configuration or sanitised; unknown: otherwise. */
@@ -33,6 +58,8 @@ const MAX_HOPS = 6;
 const MAX_VISITS = 4000;
 const MAX_FLOWS = 20;
 
+/** Constructors whose instance carries what their arguments carry (a Set of literals is constant). */
+const KNOWN_CONSTRUCTORS = new Set(["URL", "URLSearchParams", "String", "Set", "Map", "Array"]);
 const NUMERIC_PROPS = new Set(["length", "size", "byteLength"]);
 const NUMERIC_GLOBALS = new Set(["Number", "parseInt", "parseFloat", "Boolean", "Math", "Date", "isNaN", "isFinite"]);
 const PASS_THROUGH_GLOBALS = new Set(["String", "JSON", "Array", "Object", "Buffer", "encodeURI", "decodeURI", "decodeURIComponent"]);
@@ -51,6 +78,12 @@ const VALIDATING_METHODS = new Set(["safeParse", "safeParseAsync", "validate", "
 const PARSING_METHODS = new Set(["parse", "parseAsync", "cast", "decode"]);
 const ESCAPING_METHODS = new Set(["escape", "escapeId", "escapeLiteral", "escapeIdentifier", "quoteIdentifier", "quoteLiteral"]);
 const SQL_ESCAPE_PACKAGES = new Set(["sqlstring", "mysql", "mysql2", "pg-escape"]);
+/** Packages that answer with a value from their own table (`fileTypeFromBuffer(buf).ext` is "png"), not with their input. */
+const TABLE_LOOKUP_PACKAGES = new Set(["file-type", "mime", "mime-types"]);
+/** `path.basename(x)`, `path.extname(x)`: no directory part survives, so no `../` either. */
+const FILE_NAME_FUNCTIONS = new Set(["basename", "extname"]);
+/** `path.parse(x).base`, `.name`, `.ext`: the parts of a parsed path without its directory. */
+const FILE_NAME_PARTS = new Set(["base", "name", "ext"]);
 // Results of queries and requests are data from elsewhere, not the arguments they were given.
 const IO_PACKAGES = new Set([
   "pg", "mysql", "mysql2", "sequelize", "knex", "@prisma/client", "typeorm", "mongoose", "mongodb", "better-sqlite3", "sqlite3", "sqlite",
@@ -81,7 +114,7 @@ export function taintFlowsOf(index: ProjectIndex, sym: Sym, requestParams: Reado
 }
 
 export function originOf(index: ProjectIndex, sym: Sym, requestParams: ReadonlyMap<string, RequestParam>, options: TaintOptions = {}): Origin {
-  const result = new TaintWalker(index, requestParams, options.context ?? "sql").walk(sym, 0, 0);
+  const result = new TaintWalker(index, requestParams, options.context ?? "sql", options.sink).start(sym);
   const flows = finishFlows(result.flows, options.sink);
   return { kind: flows.length ? "request" : result.unknown ? "unknown" : "constant", flows };
 }
@@ -89,15 +122,25 @@ export function originOf(index: ProjectIndex, sym: Sym, requestParams: ReadonlyM
 class TaintWalker {
   private visits = 0;
   private readonly inProgress = new Set<string>();
+  /** Values the checks around the sink confine, by JSON text: what each stands for instead. */
+  private pins = new Map<string, Result>();
 
   constructor(
     private readonly index: ProjectIndex,
     private readonly requestParams: ReadonlyMap<string, RequestParam>,
-    private readonly context: "sql" | "url",
+    private readonly context: TaintContext,
+    private readonly sink: SourceLocation | undefined,
   ) {}
+
+  start(sym: Sym): Result {
+    if (this.sink && NARROWED_CONTEXTS.has(this.context)) this.pins = this.narrowed(conditionsAt(this.index, this.sink));
+    return this.walk(sym, 0, 0);
+  }
 
   walk(sym: Sym, depth: number, hops: number): Result {
     if (depth > MAX_DEPTH || ++this.visits > MAX_VISITS) return UNKNOWN_RESULT;
+    const pinned = this.pins.size && NARROWABLE.has(sym.k) ? this.pins.get(JSON.stringify(sym)) : undefined;
+    if (pinned) return pinned;
     switch (sym.k) {
       case "lit":
       case "ext":
@@ -111,7 +154,7 @@ class TaintWalker {
       case "concat":
         return this.all(sym.parts, depth, hops);
       case "alt":
-        return this.all(sym.options, depth, hops);
+        return this.altValue(sym.options, depth, hops);
       case "arr":
         // An empty array literal is filled later (`where.push(…)`), out of sight: not a constant.
         return sym.items.length ? this.all(sym.items, depth, hops) : UNKNOWN_RESULT;
@@ -142,8 +185,62 @@ class TaintWalker {
     return { flows, unknown };
   }
 
+  /** `url.origin === SITE ? url.pathname : "/"`: each option under what holds when it is chosen. */
+  private altValue(options: readonly Sym[], depth: number, hops: number): Result {
+    const choices = NARROWED_CONTEXTS.has(this.context) ? choiceConditions(this.index) : undefined;
+    if (!choices?.size) return this.all(options, depth, hops);
+    const flows: Draft[] = [];
+    let unknown = false;
+    for (const option of options) {
+      const holds = choices.get(JSON.stringify(option));
+      const outer = this.pins;
+      if (holds?.length) this.pins = new Map([...outer, ...this.narrowed(holds)]);
+      try {
+        const r = this.walk(option, depth + 1, hops);
+        flows.push(...r.flows);
+        unknown ||= r.unknown;
+      } finally {
+        this.pins = outer;
+      }
+    }
+    return { flows, unknown };
+  }
+
+  /**
+   * What the conditions confine: a value equal to one free of request input, a member of such a
+   * collection, a normalised path that starts with such a root; in a URL, the whole URL when its
+   * origin or host is confined. Each stands for its comparand (constant, or unknown).
+   */
+  private narrowed(conditions: readonly Condition[]): Map<string, Result> {
+    const pins = new Map<string, Result>();
+    for (const condition of conditions) {
+      for (const { subject, by, root } of this.comparisons(condition)) {
+        if (!NARROWABLE.has(subject.k)) continue;
+        const comparand = this.walk(by, 0, MAX_HOPS);
+        if (comparand.flows.length) continue;
+        // Under a root the client does not choose, a path stays inside it whatever the root is.
+        const result = comparand.unknown && !root ? UNKNOWN_RESULT : CONSTANT;
+        pins.set(JSON.stringify(subject), result);
+        if (this.context === "url" && subject.k === "member" && URL_HOST_PARTS.has(subject.prop)) pins.set(JSON.stringify(subject.obj), result);
+      }
+    }
+    return pins;
+  }
+
+  /** The value a condition is about and what it is compared with (`root`: a path prefix it must start with). */
+  private comparisons(condition: Condition): { subject: Sym; by: Sym; root?: boolean }[] {
+    if (condition.k === "equal") return [{ subject: condition.left, by: condition.right }, { subject: condition.right, by: condition.left }];
+    const test = condition.test;
+    if (!condition.holds || test.k !== "call" || test.callee.k !== "member" || !test.args[0]) return [];
+    const { obj, prop } = test.callee;
+    if (prop === "has" || prop === "includes") return [{ subject: test.args[0], by: obj }];
+    if (prop === "startsWith" && this.context === "path" && NORMALISING_PATH_FUNCTIONS.has(this.pathFunction(obj) ?? "")) return [{ subject: obj, by: test.args[0], root: true }];
+    return [];
+  }
+
   private chainValue(sym: Extract<Sym, { k: "param" | "member" }>, depth: number, hops: number): Result {
     if (sym.k === "member" && NUMERIC_PROPS.has(sym.prop)) return CONSTANT;
+    if (sym.k === "member" && this.context === "path" && FILE_NAME_PARTS.has(sym.prop) && this.isPathCall(sym.obj, "parse")) return CONSTANT;
     const chain = paramChain(sym);
     if (chain) return this.paramValue(chain, depth, hops);
     const member = sym as Extract<Sym, { k: "member" }>;
@@ -186,11 +283,12 @@ class TaintWalker {
     const ext = extRoot(sym.callee);
     if (ext && packageName(ext.pkg) === "global" && ext.path[0] === "Date") return CONSTANT;
     const args = this.all(sym.args, depth, hops);
-    const known = ext && packageName(ext.pkg) === "global" && (ext.path[0] === "URL" || ext.path[0] === "URLSearchParams" || ext.path[0] === "String");
+    const known = ext && packageName(ext.pkg) === "global" && KNOWN_CONSTRUCTORS.has(ext.path[0]);
     return { flows: args.flows, unknown: args.unknown || !known };
   }
 
   private callValue(sym: Extract<Sym, { k: "call" }>, depth: number, hops: number): Result {
+    if (isAllowlistedValue(this.index, sym.loc)) return CONSTANT;
     const requestRead = this.requestMethodRead(sym);
     if (requestRead) return requestRead;
     const callee = this.index.resolve(sym.callee);
@@ -201,6 +299,7 @@ class TaintWalker {
     if (callee.k === "ext") {
       const { pkg, path } = extPath(callee);
       if (pkg === "global" && PASS_THROUGH_GLOBALS.has(path[0])) return this.all(sym.args, depth, hops);
+      if (TABLE_LOOKUP_PACKAGES.has(pkg)) return CONSTANT;
       // `process.env.TABLES.split(",")`: configuration stays configuration.
       if (isProcessEnv(callee) && PURE_METHODS.has(path[path.length - 1])) return this.all(sym.args, depth, hops);
       if (IO_PACKAGES.has(pkg)) return UNKNOWN_RESULT;
@@ -210,6 +309,9 @@ class TaintWalker {
     if (callee.k === "member") {
       if (MAPPING_METHODS.has(callee.prop)) return this.mappedValue(callee.obj, sym, depth, hops);
       if (PURE_METHODS.has(callee.prop)) return this.all([callee.obj, ...sym.args], depth, hops);
+      // `this.invoices.renderPdf(id)`: a method of a dependency the class holds (injected, not
+      // resolved here) returns what it computes; its arguments are not known to reach the result.
+      if (callee.obj.k === "member" && callee.obj.obj.k === "this") return UNKNOWN_RESULT;
       const root = extRoot(callee);
       if (IO_METHODS.has(callee.prop) || (root && IO_PACKAGES.has(packageName(root.pkg)))) return UNKNOWN_RESULT;
     }
@@ -248,10 +350,14 @@ class TaintWalker {
       const last = path[path.length - 1];
       if (pkg === "global") {
         if (NUMERIC_GLOBALS.has(path[0]) || path[0] === "escape") return [];
-        if (path[0] === "encodeURIComponent" && this.context === "url") return [];
+        // Inside HTML an encoded component has no `<` or `"` left either.
+        if (path[0] === "encodeURIComponent" && (this.context === "url" || this.context === "html")) return [];
         return undefined;
       }
       if (VALIDATOR_PACKAGES.has(pkg)) return [];
+      if (this.context === "path" && (pkg === "path" || pkg === "path/posix") && FILE_NAME_FUNCTIONS.has(last)) return [];
+      if (this.context === "path" && FS_READ_PACKAGES.has(pkg) && DIRECTORY_LISTINGS.has(last)) return call.args.slice(0, 1);
+      if (this.context === "html" && isHtmlEscape(pkg, path)) return [];
       if (pkg === "express-validator" && last === "matchedData") return [];
       if (SQL_ESCAPE_PACKAGES.has(pkg) && (last === "escape" || last === "escapeId")) return [];
       if (SQL_ESCAPE_PACKAGES.has(pkg) && last === "format") return call.args.slice(0, 1);
@@ -267,6 +373,20 @@ class TaintWalker {
     if (callee.prop === "raw" && rootPkg === "knex") return call.args.slice(0, 1);
     if (callee.prop === "format" && rootPkg && SQL_ESCAPE_PACKAGES.has(rootPkg)) return call.args.slice(0, 1);
     return undefined;
+  }
+
+  /** `path.parse(x)` (also through `await` or a member of the path module). */
+  private isPathCall(sym: Sym, name: string): boolean {
+    return this.pathFunction(sym) === name;
+  }
+
+  /** The path-module function a call is (`path.resolve(…)` → "resolve"). */
+  private pathFunction(sym: Sym): string | undefined {
+    if (sym.k !== "call") return undefined;
+    const callee = this.index.resolve(sym.callee);
+    if (callee.k !== "ext") return undefined;
+    const { pkg, path } = extPath(callee);
+    return pkg === "path" || pkg === "path/posix" ? path[path.length - 1] : undefined;
   }
 
   /** pg-format: `%L` and `%I` escape their arguments, `%s` does not. */
@@ -307,6 +427,18 @@ class TaintWalker {
     const best = bestRead(reads, chain.path);
     return best?.loc ?? this.index.functions.get(chain.fn)?.loc ?? { file: chain.fn.replace(/:\d+:\d+$/, ""), line: 1, column: 1 };
   }
+}
+
+/**
+ * `escapeHtml(x)`, `he.encode(x)`, `DOMPurify.sanitize(x)`, `_.escape(x)`, Hono's `html` tag (which
+ * escapes what it interpolates): the result is text, not markup.
+ */
+function isHtmlEscape(pkg: string, path: readonly string[]): boolean {
+  const last = path[path.length - 1];
+  if (HTML_ESCAPE_PACKAGES.has(pkg)) return path.length === 0 || HTML_ESCAPE_NAMES.has(last);
+  if (pkg === "lodash" || pkg === "underscore" || pkg === "lodash-es") return last === "escape";
+  // `import { html } from "hono/html"` is recorded under the package name.
+  return (pkg === "hono" || pkg === "hono/html") && last === "html";
 }
 
 /**

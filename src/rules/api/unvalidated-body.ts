@@ -4,6 +4,7 @@ import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
 import { byLocation, describeEndpoint, questionIfAsk, refs } from "../support.ts";
 import { compareText } from "../../model/order.ts";
+import { massAssignedEndpoints } from "../security/mass-assignment.ts";
 
 export const meta: RuleMeta = {
   id: "api/unvalidated-body",
@@ -94,8 +95,10 @@ const MAX_ENDPOINT_EVIDENCE = 10;
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
   const unvalidated = new Map<string, { endpoint: Endpoint; bodyInputs: RequestInput[] }[]>();
   const validatesSome = new Set<string>();
+  // Where the whole body is written to a model, security/mass-assignment reports it (with the columns at stake).
+  const massAssigned = massAssignedEndpoints(model);
   for (const endpoint of model.endpoints) {
-    if (!BODY_METHODS.includes(endpoint.method)) continue;
+    if (!BODY_METHODS.includes(endpoint.method) || massAssigned.has(endpoint.id)) continue;
     if (isValidated(endpoint)) {
       validatesSome.add(endpoint.serviceId);
       continue;
@@ -119,6 +122,7 @@ function reportService(model: ArchitectureModel, ctx: RuleContext, serviceId: st
     message: messages.service(serviceId, sorted.length),
     location: sorted[0].location,
     subject: `service ${serviceId}`,
+    occurrences: sorted.length,
     evidence: sorted.slice(0, MAX_ENDPOINT_EVIDENCE).map((e) => ctx.codeEvidence(e.location, `${describeEndpoint(e)} reads ${bodyFields(e)} unchecked`)),
     remediation: {
       summary: `Choose one way to validate request bodies in ${serviceId} and apply it to every write endpoint (${sorted.length} today), rejecting unknown fields.`,

@@ -71,6 +71,8 @@ const IDENTITY_FIELD = /(^|\.)(email|username|user[-_]?name|login|phone)$/i;
 const PASSWORD_FIELD = /(^|\.)password$/i;
 
 const messages = {
+  siblingsGuarded: (route: string, guarded: string[], resource: string, method: string) =>
+    `${guarded.join(" and ")} on ${resource} ${guarded.length > 1 ? "are" : "is"} guarded, ${method} is not: ${route} changes data and no authentication runs before it.`,
   inconsistent: (route: string, contrast: string) =>
     `${route} changes data, but no authentication runs before its handler, while ${contrast} in the same service requires it.`,
   onlyReadsProtected: (route: string, contrast: string) =>
@@ -108,37 +110,53 @@ const OPTIONS: Option[] = [
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
   for (const endpoints of groupByService(model.endpoints).values()) {
     const writes = endpoints.filter(isWriteThatShouldBeProtected);
-    const protectedEndpoints = endpoints.filter((e) => e.auth.state === "required").sort(byRoute);
-    const open = writes.filter((e) => e.auth.state === "none");
+    const guarded = endpoints.filter((e) => e.auth.state === "required").sort(byRoute);
+    // A closed route (a deny-all guard) is not evidence that its resource needs a login.
+    const protectedEndpoints = guarded.filter((e) => !e.auth.closed);
+    // An optional-auth write is only judged against guarded writes on the very same path, and
+    // only when its resource has a write behind a real login (not only closed siblings).
+    const open = writes.filter((e) => e.auth.state === "none" || (e.auth.state === "optional" && samePathGuardedWrites(e, guarded).length > 0 && resourceGuardedWrites(e, protectedEndpoints).length > 0));
     if (protectedEndpoints.length === 0) {
       if (open.length > 0) reportServiceWithoutAuth(model, ctx, open);
     } else {
-      for (const endpoint of open) reportUnprotectedWrite(model, ctx, endpoint, protectedEndpoints);
+      for (const endpoint of open) reportUnprotectedWrite(model, ctx, endpoint, protectedEndpoints, guarded);
     }
     for (const endpoint of writes.filter((e) => e.auth.state === "unknown")) reportUnknown(model, ctx, endpoint);
   }
 }
 
-function reportUnprotectedWrite(model: ArchitectureModel, ctx: RuleContext, endpoint: Endpoint, protectedEndpoints: Endpoint[]): void {
+/** `guarded` includes closed routes (deny-all guards); `protectedEndpoints` only routes behind a real login. */
+function reportUnprotectedWrite(model: ArchitectureModel, ctx: RuleContext, endpoint: Endpoint, protectedEndpoints: Endpoint[], guarded: Endpoint[]): void {
   const route = describeEndpoint(endpoint);
   const contrast = pickContrast(endpoint, protectedEndpoints);
   const contrastRoute = describeEndpoint(contrast.endpoint);
   const optional = endpoint.middleware.find((m) => m.kind === "optional-auth");
-  const confidence = optional ? CONFIDENCE.optionalAuth : CONFIDENCE[contrast.kind];
-  const message = optional
+  // Routes a library generates, and routes an identifying middleware runs on, are told apart from
+  // their guarded siblings on the same path; a plain route keeps its closest contrast.
+  const judgedBySiblings = (endpoint.generated || endpoint.auth.state === "optional") && samePathGuardedWrites(endpoint, guarded).length > 0;
+  const siblings = judgedBySiblings ? resourceGuardedWrites(endpoint, protectedEndpoints) : [];
+  // An identifying middleware every sibling runs too tells nothing about this route: the guard the siblings add is what it lacks.
+  const sharedOptional = optional !== undefined && siblings.length > 0 && siblings.every((s) => s.middleware.some((m) => m.kind === "optional-auth" && m.name === optional.name));
+  const confidence = optional && !sharedOptional ? CONFIDENCE.optionalAuth : CONFIDENCE[contrast.kind];
+  const message = optional && !sharedOptional
     ? messages.optionalAuth(route, optional.name)
-    : contrast.kind === "onlyReadsProtected"
-      ? messages.onlyReadsProtected(route, contrastRoute)
-      : messages.inconsistent(route, contrastRoute);
+    : siblings.length > 0
+      ? messages.siblingsGuarded(route, unique(siblings.map((s) => s.method)), resourceOf(endpoint.path), endpoint.method)
+      : contrast.kind === "onlyReadsProtected"
+        ? messages.onlyReadsProtected(route, contrastRoute)
+        : messages.inconsistent(route, contrastRoute);
   const authName = authMiddlewareName(contrast.endpoint);
   const summary = authName ? messages.fix(route, authName, contrastRoute) : messages.requireAuth(route, contrastRoute);
-  const routeEvidence = ctx.codeEvidence(endpoint.location, "route registered without authentication");
+  const routeEvidence = ctx.codeEvidence(endpoint.location, endpoint.generated ? `${endpoint.generated.library} generates ${route} here` : "route registered without authentication");
+  // A generated route has no registration of its own: the guard goes next to its siblings' guards.
+  const location = endpoint.generated && siblings.length > 0 ? authLocation(siblings[0]) : endpoint.location;
+  const siblingEvidence = siblings.map((s) => ctx.codeEvidence(authLocation(s), `${describeEndpoint(s)} requires authentication here`));
   ctx.report({
     confidence,
     message,
-    location: endpoint.location,
+    location,
     subject: route,
-    evidence: [routeEvidence, ctx.codeEvidence(authLocation(contrast.endpoint), `${contrastRoute} requires authentication here`)],
+    evidence: siblingEvidence.length ? [routeEvidence, ...siblingEvidence] : [routeEvidence, ctx.codeEvidence(authLocation(contrast.endpoint), `${contrastRoute} requires authentication here`)],
     remediation: {
       summary,
       options: OPTIONS,
@@ -213,6 +231,28 @@ function pickContrast(endpoint: Endpoint, protectedEndpoints: Endpoint[]): { end
   return { endpoint: sameResourceRead ?? protectedEndpoints[0], kind: "onlyReadsProtected" };
 }
 
+/**
+ * Guarded writes on the same path as this one (PUT open while DELETE on the same item is guarded),
+ * registered routes before generated ones, so the guard a fix copies is the project's own.
+ */
+function samePathGuardedWrites(endpoint: Endpoint, protectedEndpoints: Endpoint[]): Endpoint[] {
+  const shape = endpoint.path.replace(/\{[^}]*\}/g, "{}");
+  return resourceGuardedWrites(endpoint, protectedEndpoints).filter((e) => e.path.replace(/\{[^}]*\}/g, "{}") === shape);
+}
+
+/** Guarded writes with other methods on the same resource (its collection and its items), one per method. */
+function resourceGuardedWrites(endpoint: Endpoint, protectedEndpoints: Endpoint[]): Endpoint[] {
+  const resource = resourceOf(endpoint.path);
+  const same = protectedEndpoints.filter((e) => e.method !== endpoint.method && WRITE_METHODS.includes(e.method) && resourceOf(e.path) === resource);
+  const byMethod = new Map<string, Endpoint>();
+  for (const e of [...same].sort((a, b) => Number(!!a.generated) - Number(!!b.generated) || byLocation(a.location, b.location))) if (!byMethod.has(e.method)) byMethod.set(e.method, e);
+  return [...byMethod.values()].sort((a, b) => byLocation(authLocation(a), authLocation(b)));
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
 /** "/api/products/{id}/reviews/{reviewId}" → "/api/products/{}/reviews": the collection a route acts on. */
 function resourceOf(path: string): string {
   return path.replace(/\/\{[^}]*\}$/, "").replace(/\{[^}]*\}/g, "{}");
@@ -223,6 +263,8 @@ function authMiddlewareName(endpoint: Endpoint): string | undefined {
 }
 
 function authLocation(endpoint: Endpoint): SourceLocation {
+  // A guard registered as the route itself (`app.post('/x', requireAuth())`) is applied where the route is.
+  if (endpoint.auth.reason?.includes("is the route's handler")) return endpoint.location;
   return endpoint.middleware.find((m) => m.kind === "auth")?.location ?? endpoint.auth.enforcedAt ?? endpoint.location;
 }
 

@@ -1,8 +1,8 @@
 // database/fk-without-index: a foreign key whose columns no index can look up.
-import type { ArchitectureModel, Entity } from "../../model/types.ts";
+import type { ArchitectureModel, DataAccess, Entity, SourceLocation } from "../../model/types.ts";
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { questionIfAsk, refs } from "../support.ts";
+import { byLocation, questionIfAsk, refs } from "../support.ts";
 import { describeIndex, indexLikes, isCoveredBy, pg, tables } from "../database-support.ts";
 import { sqlIdentifier } from "../../emit/sql.ts";
 
@@ -55,23 +55,72 @@ const OPTIONS: Option[] = [
   },
 ];
 
+/** Foreign keys cited in a grouped finding; the message counts them all. */
+const MAX_GROUPED_EVIDENCE = 10;
+
+type Unindexed = { entity: Entity; fk: Entity["foreignKeys"][number]; existing: string[]; queries: DataAccess[] };
+
+/**
+ * One finding per foreign key a query filters on (proven cost) and per key the project forgot
+ * among indexed ones; one grouped finding when no foreign key of the schema is indexed and no query
+ * uses it: that is a habit of the tool or team (ORMs do not index foreign keys), one decision.
+ */
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
+  const unindexed: Unindexed[] = [];
+  let indexedKeys = 0;
   for (const entity of tables(model)) {
     const indexes = indexLikes(entity);
     for (const fk of entity.foreignKeys) {
-      if (indexes.some((index) => isCoveredBy(fk.columns, index))) continue;
-      report(model, ctx, entity, fk, indexes.map((i) => describeIndex(i, entity.name)));
+      const covering = indexes.filter((index) => isCoveredBy(fk.columns, index));
+      // Only an index made for the key shows the habit of indexing keys; a unique rule that happens to cover it does not.
+      if (covering.some((index) => index.kind === "index")) indexedKeys += 1;
+      if (covering.length) continue;
+      const queries = model.dataAccesses.filter((d) => d.entity === entity.name && fk.columns.some((c) => d.filterColumns.includes(c)));
+      unindexed.push({ entity, fk, existing: indexes.map((i) => describeIndex(i, entity.name)), queries });
     }
   }
+  const unqueried = unindexed.filter((u) => !u.queries.length);
+  const grouped = indexedKeys === 0 && unqueried.length > 1;
+  for (const u of unindexed) if (!grouped || u.queries.length) report(model, ctx, u.entity, u.fk, u.existing, u.queries);
+  if (grouped) reportHabit(model, ctx, unqueried);
 }
 
-function report(model: ArchitectureModel, ctx: RuleContext, entity: Entity, fk: Entity["foreignKeys"][number], existing: string[]): void {
+function reportHabit(model: ArchitectureModel, ctx: RuleContext, keys: Unindexed[]): void {
+  const sorted = [...keys].sort((a, b) => byLocation(keyLocation(a), keyLocation(b)));
+  const names = sorted.map(({ entity, fk }) => `${entity.name}.${fk.columns.join(", ")}`);
+  const statements = sorted.map(({ entity, fk }) => indexStatement(entity, fk));
+  ctx.report({
+    confidence: CONFIDENCE.declared,
+    message:
+      `None of the schema's foreign keys has an index, and ${sorted.length} of them (${names.length <= 4 ? names.join("; ") : `${names.slice(0, 3).join("; ")} and ${names.length - 3} more`}) ` +
+      `are not covered by any: each delete of a parent row, and each join from the parent, scans the child table.`,
+    location: keyLocation(sorted[0]),
+    subject: "foreign keys without indexes",
+    occurrences: sorted.length,
+    evidence: sorted.slice(0, MAX_GROUPED_EVIDENCE).map((u) => ctx.codeEvidence(keyLocation(u), `foreign key ${u.entity.name}.${u.fk.columns.join(", ")} → ${u.fk.references.entity}, no index`)),
+    remediation: {
+      summary: `Index the ${sorted.length} foreign keys (or decide, table by table, that the child stays small or the parent is never deleted).`,
+      options: OPTIONS,
+      fix: { description: "Add the indexes in a new migration (CONCURRENTLY: outside a transaction).", replacement: statements.join("\n") },
+    },
+    ...questionIfAsk(model, CONFIDENCE.declared, `Are these child tables small, or their parents never deleted nor joined from? If not, index ${names.join(", ")}.`),
+  });
+}
+
+function keyLocation({ entity, fk }: Pick<Unindexed, "entity" | "fk">): SourceLocation {
+  return fk.location ?? entity.location;
+}
+
+function indexStatement(entity: Entity, fk: Entity["foreignKeys"][number]): string {
+  const indexName = `${entity.name}_${fk.columns.join("_")}_idx`;
+  return `CREATE INDEX CONCURRENTLY ${sqlIdentifier(indexName)} ON ${sqlIdentifier(entity.name)} (${fk.columns.map(sqlIdentifier).join(", ")});`;
+}
+
+function report(model: ArchitectureModel, ctx: RuleContext, entity: Entity, fk: Entity["foreignKeys"][number], existing: string[], queries: DataAccess[]): void {
   const columns = fk.columns.join(", ");
-  const queries = model.dataAccesses.filter((d) => d.entity === entity.name && fk.columns.some((c) => d.filterColumns.includes(c)));
   const confidence = queries.length ? CONFIDENCE.queried : CONFIDENCE.declared;
   const location = fk.location ?? entity.location;
-  const indexName = `${entity.name}_${fk.columns.join("_")}_idx`;
-  const fix = `CREATE INDEX CONCURRENTLY ${sqlIdentifier(indexName)} ON ${sqlIdentifier(entity.name)} (${fk.columns.map(sqlIdentifier).join(", ")});`;
+  const fix = indexStatement(entity, fk);
   ctx.report({
     confidence,
     message:

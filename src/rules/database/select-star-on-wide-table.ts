@@ -71,6 +71,7 @@ function report(model: ArchitectureModel, ctx: RuleContext, accesses: DataAccess
     message: `${what} ${accesses.length === 1 ? "reads" : "read"} all ${entity.columns.length} columns of ${entity.name}: the database reads and sends every one, and columns added later join the result.`,
     location: first.location,
     subject: entity.name,
+    occurrences: accesses.length,
     evidence: [
       ...accesses.slice(0, MAX_SITES).map((a) => ctx.codeEvidence(a.location, `reads every column of ${entity.name}`)),
       ctx.codeEvidence(entity.location, `${entity.name} has ${entity.columns.length} columns`),

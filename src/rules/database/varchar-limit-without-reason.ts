@@ -73,6 +73,7 @@ function report(model: ArchitectureModel, ctx: RuleContext, type: string, column
     message: `${subject}: is ${limit} characters a rule of the business? PostgreSQL stores text the same way, and a longer value fails at insert time.`,
     location: first.location,
     subject: type,
+    occurrences: sited.length,
     evidence: sited.slice(0, MAX_EVIDENCE).map((s) => ctx.codeEvidence(s.location, `${s.column.name}: ${s.column.type}`)),
     remediation: { summary: "Keep the limit only where it is a rule; otherwise use text.", options: OPTIONS },
     ...questionIfAsk(model, CONFIDENCE, `Is the ${limit}-character limit a business rule for ${sited.length === 1 ? first.name : `any of ${listed(names)}`}? Keep it (and validate input to match) where it is; use text elsewhere.`),

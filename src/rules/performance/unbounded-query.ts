@@ -71,8 +71,9 @@ export function check(model: ArchitectureModel, ctx: RuleContext): void {
     const service = lists[0].serviceId;
     for (const access of reached.accesses) {
       if (access.operation !== "select" || access.inLoop) continue;
-      if (access.limit !== "none") pagesSome.add(service);
-      else if (!filtersByKey(model, access)) unbounded.set(service, [...(unbounded.get(service) ?? []), { access, lists }]);
+      // A single-row fetch (findOne, LIMIT 1) says nothing about paging.
+      if (access.limit === "param" || (typeof access.limit === "number" && access.limit > 1)) pagesSome.add(service);
+      else if (access.limit === "none" && !filtersByKey(model, access)) unbounded.set(service, [...(unbounded.get(service) ?? []), { access, lists }]);
     }
   }
   for (const [service, found] of [...unbounded].sort(([a], [b]) => compareText(a, b))) {
@@ -103,6 +104,7 @@ function reportService(model: ArchitectureModel, ctx: RuleContext, service: stri
     message: `No list endpoint of ${service} is paged: ${routes.size} list endpoints run ${sorted.length} queries without a limit${tables.length ? ` (on ${tables.join(", ")})` : ""}, so every response grows with its table.`,
     location: sorted[0].access.location,
     subject: `service ${service}`,
+    occurrences: sorted.length,
     evidence: sorted.slice(0, MAX_QUERIES).map((f) => ctx.codeEvidence(f.access.location, `${endpointList(f.lists)}: ${describeQuery(f.access)} with no limit`)),
     remediation: { summary: `Choose one paging scheme for ${service} (cursor or offset, a capped page size) and apply it to every list endpoint.`, options: OPTIONS },
     ...questionIfAsk(model, CONFIDENCE, `Will ${tables.length ? tables.join(", ") : "these tables"} stay small enough to return in full from ${service}?`),

@@ -14,8 +14,9 @@ export const meta: RuleMeta = {
     "as-is from a JSON body or query string is used as a filter field (or a whole request object as the filter). A " +
     "`$where` string runs as JavaScript in the database, so a quote in the input rewrites the condition or stalls the " +
     "server. JSON bodies and `qs` query strings can carry objects: `{ \"id\": { \"$ne\": null } }` turns an equality " +
-    "into \"match everything\", which bypasses logins and updates every document. Values of unknown origin in a " +
-    "`$where` are asked about.",
+    "into \"match everything\", which bypasses logins and updates every document. Only document-database clients " +
+    "(mongodb, mongoose, MarsDB, NeDB) read filters this way: SQL query builders and ORMs (knex `where({ email })`, " +
+    "TypeORM, Sequelize, Prisma) bind the value. Values of unknown origin in a `$where` are asked about.",
   examples: {
     bad: `await reviews.find({ $where: "this.product == " + req.params.id });
 await reviews.updateOne({ _id: req.body.id }, { $set: { text: req.body.text } });`,

@@ -14,8 +14,11 @@ export const meta: RuleMeta = {
     "`res.render` given a whole request object as its options, where request input decides the path. `../` " +
     "sequences, absolute paths, encoded separators and null bytes escape the intended folder and read or overwrite " +
     "any file the process can reach (keys, configuration, source). `res.render(view, req.body)` lets the client set " +
-    "`layout`, another path. Served files whose path bka cannot trace are asked about; plain file reads of unknown " +
-    "origin are not reported.",
+    "`layout`, another path (not in the branch of `if (req.body.layout)` where it is unset). `path.basename(x)`, " +
+    "`path.parse(x).base`, a value picked from a constant list (`[\"jpg\", \"png\"].includes(ext) ? ext : \"jpg\"`) " +
+    "and file-type's detected extension keep directories out of a name; so does a check that the name is one " +
+    "of a folder's entries (`readdirSync(dir).includes(name)`) or that the resolved path starts with its root. Served " +
+    "files whose path bka cannot trace are asked about (one question per service); plain file reads of unknown origin are not reported.",
   examples: {
     bad: `res.sendFile(path.resolve("uploads", req.params.file));`,
     good: `const name = path.basename(req.params.file);
@@ -33,7 +36,7 @@ function check(model: ArchitectureModel, ctx: RuleContext): void {
   checkSinks(meta, sinksOfKind(model, ["path"]), model, ctx, {
     sinkLabel: "file path used here",
     flowMessage: (inputs, where, api) => `${inputs.join(", ")} decides the file used by ${api} at ${where}.`,
-    unknownMessage: (where, api) => `The file served by ${api} at ${where} comes from a path bka could not trace.`,
+    unknownMessage: (where, api) => `${api} at ${where}: the file served comes from a path bka could not trace.`,
     question: (where) => `Can a client choose the file served at ${where}?`,
     remediation: "Map the request to a file through an allowlist or an id lookup; otherwise take path.basename() of the name, resolve it under a fixed root and check the result still starts with that root.",
     askWhenUnknown: (sink) => sink.api.startsWith("res."),

@@ -3,6 +3,7 @@ import type { ArchitectureModel, DataAccess, SourceLocation, TaintFlow } from ".
 import type { CodeEvidence, Fix, Option, Reference } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
 import { describeLocation, questionIfAsk, refs } from "../support.ts";
+import { checkSinks, sinksOfKind } from "../sink-support.ts";
 
 export const meta: RuleMeta = {
   id: "security/sql-injection",
@@ -14,8 +15,9 @@ export const meta: RuleMeta = {
     "shows the path the value takes from the request to the query. The database cannot tell the developer's SQL " +
     "from the attacker's: a quote in the input ends the string literal and the rest runs as SQL, which can read " +
     "every table, bypass a login or change data. Bound parameters ($1, ?, :name) send values separately from the " +
-    "statement, so no input can change its structure. Statements built from values of unknown origin are asked " +
-    "about rather than asserted.",
+    "statement, so no input can change its structure. Raw fragments inside a query builder (knex `whereRaw`, " +
+    "`orderByRaw` …) are SQL text too: `String(x)` keeps the text, only `Number()` or a binding removes the risk. " +
+    "Statements built from values of unknown origin are asked about rather than asserted.",
   examples: {
     bad: `const { rows } = await pool.query(
   "SELECT * FROM users WHERE email = '" + req.body.email + "'",
@@ -115,6 +117,25 @@ export function check(model: ArchitectureModel, ctx: RuleContext): void {
     if (access.interpolation.kind === "request") reportRequestInput(model, ctx, access);
     else if (access.interpolation.kind === "unknown" && !access.parameterised) reportUnknownOrigin(model, ctx, access);
   }
+  checkFragments(model, ctx);
+}
+
+/**
+ * `db("books").whereRaw(\`title ILIKE '%${q}%'\`)`: a fragment spliced into a builder's statement.
+ * Fragments of unknown origin are not asked about (builders take column expressions this way).
+ */
+function checkFragments(model: ArchitectureModel, ctx: RuleContext): void {
+  const reported = new Set(model.dataAccesses.filter((a) => a.interpolation.kind === "request").map((a) => `${a.location.file}:${a.location.line}`));
+  const fragments = sinksOfKind(model, ["sql-fragment"]).filter((s) => !reported.has(`${s.location.file}:${s.location.line}`));
+  checkSinks(meta, fragments, model, ctx, {
+    sinkLabel: "SQL fragment built here",
+    flowMessage: (inputs, where, api) =>
+      `Request input ${inputs.map((i) => `\`${i}\``).join(", ")} is spliced into the SQL fragment of ${api} at ${where}: a quote in the input ends the literal and the rest runs as SQL.`,
+    unknownMessage: (where, api) => `The SQL fragment of ${api} at ${where} is built from a value bka could not trace.`,
+    question: messages.question,
+    remediation: "Put `?` placeholders in the fragment and pass the values as its bindings: `whereRaw(\"title ILIKE ?\", [`%${q}%`])`.",
+    askWhenUnknown: () => false,
+  });
 }
 
 function reportRequestInput(model: ArchitectureModel, ctx: RuleContext, access: DataAccess): void {

@@ -13,7 +13,8 @@ export const meta: RuleMeta = {
     "Finds outbound HTTP calls (fetch, axios, got, undici, node:http …) whose URL carries request input. The server " +
     "makes the request from inside the network: a client can reach internal services, cloud metadata endpoints " +
     "(169.254.169.254) and admin ports that are not exposed to it, or use the server to scan and attack others. " +
-    "Values encoded with encodeURIComponent into a fixed host's path are not reported.",
+    "Values encoded with encodeURIComponent into a fixed host's path are not reported, and neither is a URL whose " +
+    "host was checked against an allowlist or a constant before the call (`if (!ALLOWED.has(url.hostname)) return`).",
   examples: {
     bad: `const image = await fetch(req.body.imageUrl);`,
     good: `const url = new URL(req.body.imageUrl);

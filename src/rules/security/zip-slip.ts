@@ -13,7 +13,8 @@ export const meta: RuleMeta = {
     "Finds files written while extracting an archive (unzipper, adm-zip, yauzl, tar …) to a path joined from the " +
     "entry's name. The name comes from whoever made the archive: `../../app/server.js` writes outside the target " +
     "folder and can overwrite code or configuration (Zip Slip). The uploaded archive is request input even when the " +
-    "entry name itself has no traceable path from the request.",
+    "entry name itself has no traceable path from the request. An entry whose resolved path is checked to start " +
+    "with the target folder before the write is not reported.",
   examples: {
     bad: `for (const entry of directory.files) {
   entry.stream().pipe(fs.createWriteStream("uploads/" + entry.path));

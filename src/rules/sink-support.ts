@@ -11,7 +11,7 @@ import { isTestFile } from "../model/files.ts";
 
 export const SINK_CONFIDENCE = { flow: 95, unknownOrigin: 55 } as const;
 
-export type SinkLike = Pick<SecuritySink, "id" | "location" | "api" | "flows" | "interpolation">;
+export type SinkLike = Pick<SecuritySink, "id" | "location" | "api" | "flows" | "interpolation" | "functionId">;
 
 export interface SinkRuleOptions {
   /** What the sink does with the value, for evidence labels: "command run here". */
@@ -33,16 +33,24 @@ export function sinksOfKind(model: ArchitectureModel, kinds: readonly SecuritySi
 
 export function checkSinks(meta: RuleMeta, sinks: readonly SinkLike[], model: ArchitectureModel, ctx: RuleContext, options: SinkRuleOptions): void {
   const untraced = new Map<string, SinkLike[]>();
+  const proven = new Map<string, SinkLike[]>();
   for (const sink of [...sinks].sort((a, b) => byLocation(a.location, b.location))) {
     const fixed = options.confidenceOf?.(sink);
-    const proven = sink.interpolation === "request";
-    if (fixed !== undefined || proven) {
-      reportSink(meta, sink, fixed ?? SINK_CONFIDENCE.flow, model, ctx, options);
+    if (fixed !== undefined) {
+      reportSink(meta, sink, fixed, model, ctx, options);
+    } else if (sink.interpolation === "request") {
+      // The same input reaching several sinks of one function is one flaw with one fix (validate that input).
+      const key = `${sink.functionId ?? sink.location.file} ${inputsOf(sink).join(" ")}`;
+      proven.set(key, [...(proven.get(key) ?? []), sink]);
     } else if (sink.interpolation === "unknown" && (options.askWhenUnknown?.(sink) ?? true)) {
       // Test code gets its own question: a test's eval says nothing about the server's.
       const group = `${serviceRootOf(model, sink.location)}${isTestFile(sink.location.file) ? " (tests)" : ""}`;
       untraced.set(group, [...(untraced.get(group) ?? []), sink]);
     }
+  }
+  for (const group of proven.values()) {
+    if (group.length === 1) reportSink(meta, group[0], SINK_CONFIDENCE.flow, model, ctx, options);
+    else reportFlowOnce(meta, group, model, ctx, options);
   }
   for (const group of [...untraced.values()]) {
     if (group.length === 1) reportSink(meta, group[0], SINK_CONFIDENCE.unknownOrigin, model, ctx, options);
@@ -50,9 +58,13 @@ export function checkSinks(meta: RuleMeta, sinks: readonly SinkLike[], model: Ar
   }
 }
 
+function inputsOf(sink: SinkLike): string[] {
+  return [...new Set(sink.flows.map((f) => `req.${f.source.path}`))].sort();
+}
+
 function reportSink(meta: RuleMeta, sink: SinkLike, confidence: number, model: ArchitectureModel, ctx: RuleContext, options: SinkRuleOptions): void {
   const where = describeLocation(sink.location);
-  const inputs = [...new Set(sink.flows.map((f) => `req.${f.source.path}`))];
+  const inputs = inputsOf(sink);
   ctx.report({
     confidence,
     message: sink.flows.length ? options.flowMessage(inputs, where, sink.api) : options.unknownMessage(where, sink.api),
@@ -62,6 +74,25 @@ function reportSink(meta: RuleMeta, sink: SinkLike, confidence: number, model: A
     references: meta.references,
     remediation: { summary: options.remediation },
     ...questionIfAsk(model, confidence, options.question(where, sink.api)),
+  });
+}
+
+/** One finding for one input reaching several sinks of a function: the flow once, then each sink. */
+function reportFlowOnce(meta: RuleMeta, sinks: readonly SinkLike[], model: ArchitectureModel, ctx: RuleContext, options: SinkRuleOptions): void {
+  const [first, ...others] = sinks;
+  const where = sinks.map((s) => describeLocation(s.location)).join(", ");
+  const apis = [...new Set(sinks.map((s) => s.api))].sort().join(", ");
+  const confidence = SINK_CONFIDENCE.flow;
+  ctx.report({
+    confidence,
+    message: options.flowMessage(inputsOf(first), where, apis),
+    location: first.location,
+    subject: `${sinks.map((s) => s.id).join(" ")} ${apis}`,
+    occurrences: sinks.length,
+    evidence: [...flowEvidence(ctx, first.location, first.flows, options.sinkLabel), ...others.map((s) => ctx.codeEvidence(s.location, `${options.sinkLabel} (${s.api})`))],
+    references: meta.references,
+    remediation: { summary: options.remediation },
+    ...questionIfAsk(model, confidence, options.question(where, apis)),
   });
 }
 

@@ -106,7 +106,7 @@ describe("database schema rules", () => {
     assert.equal(finding.remediation.fix?.replacement, "ALTER TABLE exchange_rates ADD PRIMARY KEY (currency);");
   });
 
-  it("fk-without-index: a schema that indexes no foreign key gets one finding for the unqueried ones, with every index in its fix", () => {
+  it("fk-without-index: a schema that indexes no foreign key gets one finding, with every index in its fix", () => {
     const loc = at(flawed, SCHEMA, "CREATE TABLE invoice_lines");
     const child = (name: string, parent: string): Entity => ({
       name, source: "sequelize", location: loc, columns: [{ name: "id", type: "integer", nullable: false }, { name: `${parent}_id`, type: "integer", nullable: true }],
@@ -116,12 +116,17 @@ describe("database schema rules", () => {
     const [habit, ...rest] = runRule(fkWithoutIndex, emptyModel({ entities }), flawed);
     assert.equal(rest.length, 0);
     assert.equal(habit.occurrences, 3);
-    assert.match(habit.message, /^None of the schema's foreign keys has an index, and 3 of them \(cards\.user_id; wallets\.user_id; hints\.challenge_id\) are not covered by any/);
+    assert.match(habit.message, /^No foreign key of the schema has an index of its own: 3 keys \(cards\.user_id; wallets\.user_id; hints\.challenge_id\) are not covered by any/);
+    assert.equal(habit.confidence, 85);
     assert.equal(habit.remediation.fix?.replacement, [
       "CREATE INDEX CONCURRENTLY cards_user_id_idx ON cards (user_id);",
       "CREATE INDEX CONCURRENTLY wallets_user_id_idx ON wallets (user_id);",
       "CREATE INDEX CONCURRENTLY hints_challenge_id_idx ON hints (challenge_id);",
     ].join("\n"));
+    const query = dataAccess({ location: loc, entity: "wallets", filterColumns: ["user_id"] });
+    const [proven] = runRule(fkWithoutIndex, emptyModel({ entities, dataAccesses: [query] }), flawed);
+    assert.equal(proven.confidence, 95);
+    assert.match(proven.message, /\(wallets\.user_id; cards\.user_id; hints\.challenge_id\).*; queries filter on 1 of them\.$/);
     // One indexed key shows the team does index them: the others are oversights, one finding each.
     entities[0].indexes.push({ columns: ["user_id"], unique: false });
     assert.deepEqual(runRule(fkWithoutIndex, emptyModel({ entities }), flawed).map((f) => f.occurrences ?? 1), [1, 1]);

@@ -193,3 +193,18 @@ describe("sink precision: checks before the sink, clients, summaries, fragments"
     assert.deepEqual(await placesIn(pathTraversal, precision("untraced-files", "many")), ["55 ask src/app.js:7: src/app.js:7 src/app.js:11 src/app.js:15"]);
   });
 });
+
+describe("security/jwt-verify-without-algorithms: a service that pins no algorithm", () => {
+  test("gets one finding listing every verification; one pinned verification makes the others oversights", async () => {
+    const { securityControl, emptyModel, loc } = await import("./model-builder.ts");
+    const root = fixture("jwt-verify-without-algorithms", "bad");
+    const verify = (line: number, algorithms?: string[]) =>
+      securityControl({ kind: "jwt", library: "jsonwebtoken", location: loc("src/app.js", line), options: { use: "verify", ...(algorithms ? { algorithms } : {}) } });
+    const [habit, ...rest] = runRule(jwtVerifyWithoutAlgorithms, emptyModel({ securityControls: [verify(7), verify(4)] }), root);
+    assert.equal(rest.length, 0);
+    assert.equal(habit.occurrences, 2);
+    assert.match(habit.message, /^No token verification in \S+ pins its algorithms: 2 verifications \(jsonwebtoken at src\/app\.js:4, jsonwebtoken at src\/app\.js:7\)/);
+    const mixed = runRule(jwtVerifyWithoutAlgorithms, emptyModel({ securityControls: [verify(7), verify(4), verify(1, ["RS256"])] }), root);
+    assert.deepEqual(mixed.map((f) => f.location?.line), [4, 7]);
+  });
+});

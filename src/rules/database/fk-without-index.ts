@@ -61,9 +61,9 @@ const MAX_GROUPED_EVIDENCE = 10;
 type Unindexed = { entity: Entity; fk: Entity["foreignKeys"][number]; existing: string[]; queries: DataAccess[] };
 
 /**
- * One finding per foreign key a query filters on (proven cost) and per key the project forgot
- * among indexed ones; one grouped finding when no foreign key of the schema is indexed and no query
- * uses it: that is a habit of the tool or team (ORMs do not index foreign keys), one decision.
+ * One finding per key the project forgot among keys it does index; one grouped finding when no
+ * foreign key of the schema has an index of its own: that is a habit of the tool or team (ORMs do
+ * not index foreign keys), one decision and one migration.
  */
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
   const unindexed: Unindexed[] = [];
@@ -79,31 +79,35 @@ export function check(model: ArchitectureModel, ctx: RuleContext): void {
       unindexed.push({ entity, fk, existing: indexes.map((i) => describeIndex(i, entity.name)), queries });
     }
   }
-  const unqueried = unindexed.filter((u) => !u.queries.length);
-  const grouped = indexedKeys === 0 && unqueried.length > 1;
-  for (const u of unindexed) if (!grouped || u.queries.length) report(model, ctx, u.entity, u.fk, u.existing, u.queries);
-  if (grouped) reportHabit(model, ctx, unqueried);
+  if (indexedKeys === 0 && unindexed.length > 1) reportHabit(model, ctx, unindexed);
+  else for (const u of unindexed) report(model, ctx, u.entity, u.fk, u.existing, u.queries);
 }
 
 function reportHabit(model: ArchitectureModel, ctx: RuleContext, keys: Unindexed[]): void {
-  const sorted = [...keys].sort((a, b) => byLocation(keyLocation(a), keyLocation(b)));
+  // Keys a query filters on first: their cost is proven, not only expected.
+  const sorted = [...keys].sort((a, b) => Number(!a.queries.length) - Number(!b.queries.length) || byLocation(keyLocation(a), keyLocation(b)));
   const names = sorted.map(({ entity, fk }) => `${entity.name}.${fk.columns.join(", ")}`);
-  const statements = sorted.map(({ entity, fk }) => indexStatement(entity, fk));
+  const queried = sorted.filter((u) => u.queries.length);
+  const confidence = queried.length ? CONFIDENCE.queried : CONFIDENCE.declared;
   ctx.report({
-    confidence: CONFIDENCE.declared,
+    confidence,
     message:
-      `None of the schema's foreign keys has an index, and ${sorted.length} of them (${names.length <= 4 ? names.join("; ") : `${names.slice(0, 3).join("; ")} and ${names.length - 3} more`}) ` +
-      `are not covered by any: each delete of a parent row, and each join from the parent, scans the child table.`,
+      `No foreign key of the schema has an index of its own: ${sorted.length} keys (${names.length <= 4 ? names.join("; ") : `${names.slice(0, 3).join("; ")} and ${names.length - 3} more`}) ` +
+      `are not covered by any, so each delete of a parent row and each join from the parent scans the child table` +
+      (queried.length ? `; queries filter on ${queried.length} of them.` : "."),
     location: keyLocation(sorted[0]),
     subject: "foreign keys without indexes",
     occurrences: sorted.length,
-    evidence: sorted.slice(0, MAX_GROUPED_EVIDENCE).map((u) => ctx.codeEvidence(keyLocation(u), `foreign key ${u.entity.name}.${u.fk.columns.join(", ")} → ${u.fk.references.entity}, no index`)),
+    evidence: [
+      ...sorted.slice(0, MAX_GROUPED_EVIDENCE).map((u) => ctx.codeEvidence(keyLocation(u), `foreign key ${u.entity.name}.${u.fk.columns.join(", ")} → ${u.fk.references.entity}, no index${u.queries.length ? `, ${u.queries.length} quer${u.queries.length === 1 ? "y filters" : "ies filter"} on it` : ""}`)),
+      ...queried.slice(0, 3).map((u) => ctx.codeEvidence(u.queries[0].location, `query filtering ${u.entity.name} on ${u.fk.columns.join(", ")}`)),
+    ],
     remediation: {
-      summary: `Index the ${sorted.length} foreign keys (or decide, table by table, that the child stays small or the parent is never deleted).`,
+      summary: `Index the ${sorted.length} foreign keys in one migration (or decide, table by table, that the child stays small or the parent is never deleted).`,
       options: OPTIONS,
-      fix: { description: "Add the indexes in a new migration (CONCURRENTLY: outside a transaction).", replacement: statements.join("\n") },
+      fix: { description: "Add the indexes in a new migration (CONCURRENTLY: outside a transaction).", replacement: sorted.map(({ entity, fk }) => indexStatement(entity, fk)).join("\n") },
     },
-    ...questionIfAsk(model, CONFIDENCE.declared, `Are these child tables small, or their parents never deleted nor joined from? If not, index ${names.join(", ")}.`),
+    ...questionIfAsk(model, confidence, `Are these child tables small, or their parents never deleted nor joined from? If not, index ${names.join(", ")}.`),
   });
 }
 

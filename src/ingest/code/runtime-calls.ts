@@ -443,6 +443,18 @@ interface Term {
 
 /** The repeated group that backtracks exponentially, or undefined (also for a pattern that does not parse). */
 export function catastrophicPart(source: string): string | undefined {
+  // The same pattern is tested at many call sites (a shared validator regex): read it once.
+  if (!catastrophicBySource.has(source)) {
+    if (catastrophicBySource.size >= MAX_CACHED_PATTERNS) catastrophicBySource.clear();
+    catastrophicBySource.set(source, readCatastrophicPart(source));
+  }
+  return catastrophicBySource.get(source);
+}
+
+const MAX_CACHED_PATTERNS = 10_000;
+const catastrophicBySource = new Map<string, string | undefined>();
+
+function readCatastrophicPart(source: string): string | undefined {
   try {
     const parser = new PatternParser(source);
     return findCatastrophic(parser.alternatives(), false);

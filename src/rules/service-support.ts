@@ -2,7 +2,9 @@
 // endpoints, where a finding about the whole service points, and how an absence claim's
 // confidence follows the run's understanding.
 import type { ArchitectureModel, Endpoint, ObservabilityControlKind, Service, SourceLocation } from "../model/types.ts";
-import { byLocation } from "./support.ts";
+import type { Evidence, Option } from "../model/finding.ts";
+import type { RuleContext } from "./types.ts";
+import { byLocation, questionIfAsk } from "./support.ts";
 
 export interface ServedService {
   service: Service;
@@ -87,4 +89,29 @@ export function declaredMajor(service: Service, pkg: string): number | undefined
   const range = service.dependencyVersions?.[pkg];
   const match = range?.match(/^\s*(?:[\^~=v]|>=)?\s*(\d+)(?:\.|$|\s)/);
   return match ? Number(match[1]) : undefined;
+}
+
+export interface AbsenceReport {
+  confidence: number;
+  message: string;
+  /** What the anchor line shows, after the anchor's own label ("; no tracing SDK or agent anywhere"). */
+  missing: string;
+  summary: string;
+  options: Option[];
+  question: string;
+  extraEvidence?: Evidence[];
+}
+
+/** The one finding a project-level rule reports when a service lacks something: anchored where the service starts. */
+export function reportAbsence(model: ArchitectureModel, ctx: RuleContext, served: ServedService, report: AbsenceReport): void {
+  const anchor = serviceAnchor(served);
+  ctx.report({
+    confidence: report.confidence,
+    message: report.message,
+    location: anchor.location,
+    subject: `service ${served.service.id}`,
+    evidence: [ctx.codeEvidence(anchor.location, `${anchor.label}; ${report.missing}`), ...(report.extraEvidence ?? [])],
+    remediation: { summary: report.summary, options: report.options },
+    ...questionIfAsk(model, report.confidence, report.question),
+  });
 }

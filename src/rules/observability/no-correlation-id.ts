@@ -2,8 +2,8 @@
 import type { ArchitectureModel } from "../../model/types.ts";
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { questionIfAsk, refs } from "../support.ts";
-import { absenceConfidence, dependsOnAny, hasControl, serviceAnchor, serverServices } from "../service-support.ts";
+import { refs } from "../support.ts";
+import { absenceConfidence, dependsOnAny, hasControl, serverServices, reportAbsence } from "../service-support.ts";
 
 export const meta: RuleMeta = {
   id: "observability/no-correlation-id",
@@ -67,15 +67,13 @@ export function check(model: ArchitectureModel, ctx: RuleContext): void {
     if (hasControl(model, service.id, ["tracing"]) || hasControl(model, service.id, ["request-logging"], (l) => l === "pino-http" || l === "fastify-logger" || l === "express-pino-logger")) continue;
     if (dependsOnAny(service, REQUEST_ID_PACKAGES)) continue;
     const confidence = absenceConfidence(model, CONFIDENCE);
-    const anchor = serviceAnchor(served);
-    ctx.report({
+    reportAbsence(model, ctx, served, {
       confidence,
       message: messages.finding(service.id),
-      location: anchor.location,
-      subject: `service ${service.id}`,
-      evidence: [ctx.codeEvidence(anchor.location, `${anchor.label}; no request-id middleware`)],
-      remediation: { summary: `Give every request of ${service.id} an id (reuse an incoming x-request-id), log it on every line and forward it on outbound calls.`, options: OPTIONS },
-      ...questionIfAsk(model, confidence, messages.question(service.id)),
+      missing: "no request-id middleware",
+      summary: `Give every request of ${service.id} an id (reuse an incoming x-request-id), log it on every line and forward it on outbound calls.`,
+      options: OPTIONS,
+      question: messages.question(service.id),
     });
   }
 }

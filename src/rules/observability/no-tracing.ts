@@ -2,8 +2,8 @@
 import type { ArchitectureModel } from "../../model/types.ts";
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { questionIfAsk, refs } from "../support.ts";
-import { absenceConfidence, dependsOnAny, hasControl, serviceAnchor, serverServices } from "../service-support.ts";
+import { refs } from "../support.ts";
+import { absenceConfidence, dependsOnAny, hasControl, serverServices, reportAbsence } from "../service-support.ts";
 
 export const meta: RuleMeta = {
   id: "observability/no-tracing",
@@ -62,15 +62,13 @@ export function check(model: ArchitectureModel, ctx: RuleContext): void {
     const { service } = served;
     if (hasControl(model, service.id, ["tracing"]) || dependsOnAny(service, TRACING_PACKAGES)) continue;
     const confidence = absenceConfidence(model, CONFIDENCE);
-    const anchor = serviceAnchor(served);
-    ctx.report({
+    reportAbsence(model, ctx, served, {
       confidence,
       message: messages.finding(service.id),
-      location: anchor.location,
-      subject: `service ${service.id}`,
-      evidence: [ctx.codeEvidence(anchor.location, `${anchor.label}; no tracing SDK or agent anywhere`)],
-      remediation: { summary: `Decide whether ${service.id} needs traces; if so, start the OpenTelemetry SDK before the app.`, options: OPTIONS },
-      ...questionIfAsk(model, confidence, messages.question(service.id)),
+      missing: "no tracing SDK or agent anywhere",
+      summary: `Decide whether ${service.id} needs traces; if so, start the OpenTelemetry SDK before the app.`,
+      options: OPTIONS,
+      question: messages.question(service.id),
     });
   }
 }

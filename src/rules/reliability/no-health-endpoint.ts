@@ -2,8 +2,8 @@
 import type { ArchitectureModel, Endpoint } from "../../model/types.ts";
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { questionIfAsk, refs } from "../support.ts";
-import { absenceConfidence, dependsOnAny, hasControl, serviceAnchor, serverServices } from "../service-support.ts";
+import { refs } from "../support.ts";
+import { absenceConfidence, dependsOnAny, hasControl, serverServices, reportAbsence } from "../service-support.ts";
 
 export const meta: RuleMeta = {
   id: "reliability/no-health-endpoint",
@@ -64,18 +64,14 @@ export function check(model: ArchitectureModel, ctx: RuleContext): void {
     const { service, endpoints } = served;
     if (endpoints.some(isHealthRoute) || hasControl(model, service.id, ["health-check"]) || dependsOnAny(service, HEALTH_PACKAGES)) continue;
     const confidence = absenceConfidence(model, CONFIDENCE);
-    const anchor = serviceAnchor(served);
-    ctx.report({
+    reportAbsence(model, ctx, served, {
       confidence,
       message: messages.finding(service.id, endpoints.length),
-      location: anchor.location,
-      subject: `service ${service.id}`,
-      evidence: [
-        ctx.codeEvidence(anchor.location, `${anchor.label}; no health route among the service's endpoints`),
-        { kind: "measure", what: `endpoints of ${service.id}, none a health check`, value: endpoints.length, unit: "endpoints" },
-      ],
-      remediation: { summary: `Give ${service.id} a liveness and a readiness endpoint and point the platform's probes at them.`, options: OPTIONS },
-      ...questionIfAsk(model, confidence, messages.question(service.id)),
+      missing: "no health route among the service's endpoints",
+      summary: `Give ${service.id} a liveness and a readiness endpoint and point the platform's probes at them.`,
+      options: OPTIONS,
+      question: messages.question(service.id),
+      extraEvidence: [{ kind: "measure", what: `endpoints of ${service.id}, none a health check`, value: endpoints.length, unit: "endpoints" }],
     });
   }
 }

@@ -29,7 +29,9 @@ export const authSignals: Extractor = {
     MemberExpression(node, ctx) {
       const prop = memberName(node);
       if (prop === undefined) return;
-      if (isCredentialRead(ctx.symOf(node.object), prop)) mark(ctx, "readsCredential", ctx.loc(node));
+      // Most member reads (`user.name`, `res.json`) cannot be a credential by their name alone:
+      // only those that can are worth reading their object's value.
+      if (mayNameCredential(prop) && isCredentialRead(ctx.symOf(node.object), prop)) mark(ctx, "readsCredential", ctx.loc(node));
       if (ROLE_PROPS.has(prop)) mark(ctx, "checksRole", ctx.loc(node));
     },
     CallExpression(node, ctx) {
@@ -96,6 +98,11 @@ function memberName(node: Node): string | undefined {
   return node.property.type === "Literal" && typeof node.property.value === "string" ? node.property.value : undefined;
 }
 
+/** The property names isCredentialRead can accept, whatever the object. */
+function mayNameCredential(prop: string): boolean {
+  return REQUEST_IDENTITY_PROPS.has(prop) || CREDENTIAL_HEADERS.test(prop) || CREDENTIAL_COOKIE.test(prop);
+}
+
 /**
  * A credential read straight off the request: `req.user`, `req.session`, `req.headers.authorization`,
  * `req.cookies.token`, Koa's `ctx.state.user`. Deeper paths (`req.body.user`) are payload, not identity.
@@ -104,7 +111,7 @@ function isCredentialRead(object: Sym, prop: string): boolean {
   if (isRequestValue(object)) return REQUEST_IDENTITY_PROPS.has(prop);
   if (object.k !== "member" || !isRequestValue(object.obj)) return false;
   if (object.prop === "headers") return CREDENTIAL_HEADERS.test(prop);
-  if (object.prop === "cookies" || object.prop === "signedCookies") return /token|jwt|session|auth/i.test(prop);
+  if (object.prop === "cookies" || object.prop === "signedCookies") return CREDENTIAL_COOKIE.test(prop);
   if (object.prop === "state") return prop === "user";
   // Hono's `c.var.user`, h3's `event.context.user`
   if (object.prop === "var" || object.prop === "context") return REQUEST_IDENTITY_PROPS.has(prop);
@@ -137,8 +144,11 @@ function literalArg(args: Node[], i: number, ctx: WalkContext): string | undefin
   return v?.k === "lit" && typeof v.value === "string" ? v.value : undefined;
 }
 
+// Every package verifierName knows starts with one of these: other packages skip the path join and tests.
+const VERIFIER_PACKAGES = /^(jsonwebtoken|jose|passport|firebase-admin|@clerk\/|@auth0\/|hono)/;
+
 function verifierName(callee: Sym, name: string): string | undefined {
-  if (callee.k === "ext") {
+  if (callee.k === "ext" && VERIFIER_PACKAGES.test(callee.pkg)) {
     const full = [callee.pkg, ...callee.path].join(".");
     if (/^jsonwebtoken(\.default)?\.verify$/.test(full)) return "jwt.verify";
     if (/^jose\.(jwtVerify|compactVerify)$/.test(full)) return "jose.jwtVerify";

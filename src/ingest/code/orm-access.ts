@@ -75,6 +75,7 @@ export function buildOrmAccesses(index: ProjectIndex): OrmAccess[] {
   const transactionClients = transactionCallbacks(index);
   const longest = new Map<string, { call: CallFact; chain: Chain }>();
   for (const call of index.allCalls()) {
+    if (!mayNameQueryWord(call)) continue;
     const chain = chainOf(call);
     if (!chain || !chain.segments.some((s) => QUERY_WORDS.has(s.name))) continue;
     const key = locKey(call.loc);
@@ -142,6 +143,26 @@ export function chainOf(call: CallFact): Chain | undefined {
     }
   }
   return { root: current, segments: segments.reverse() };
+}
+
+/**
+ * Whether a link chainOf could read is a query word, without building the chain: most calls are
+ * not queries. It walks the same callee/object path (two steps per `x.m()` link, hence the bound)
+ * and may go further than chainOf, never less far.
+ */
+function mayNameQueryWord(call: CallFact): boolean {
+  let current: Sym = call.callee;
+  for (let step = 0; step < 2 * MAX_CHAIN; step++) {
+    if (current.k === "member") {
+      if (QUERY_WORDS.has(current.prop)) return true;
+      current = current.obj;
+    } else if (current.k === "call") {
+      current = current.callee;
+    } else {
+      return false;
+    }
+  }
+  return false;
 }
 
 function calleeName(callee: Sym): string {

@@ -532,7 +532,9 @@ class AccessContext {
       this.callsByLoc = new Map();
       for (const call of this.index.allCalls()) {
         const key = locKey(call.loc);
-        this.callsByLoc.set(key, [...(this.callsByLoc.get(key) ?? []), call]);
+        const list = this.callsByLoc.get(key);
+        if (list) list.push(call);
+        else this.callsByLoc.set(key, [call]);
       }
     }
     const calls = this.callsByLoc.get(locKey(loc)) ?? [];

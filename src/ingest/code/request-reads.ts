@@ -114,7 +114,14 @@ function withoutLength(path: string[]): string[] {
 function rootedInParameter(node: Node, ctx: WalkContext): boolean {
   let n = unwrap(node);
   while (n?.type === "MemberExpression") n = unwrap(n.object);
-  return n?.type === "Identifier" && paramChain(ctx.symOf(n)) !== undefined;
+  return n?.type === "Identifier" && startsAtParameter(ctx.symOf(n));
+}
+
+/** Whether paramChain(sym) is defined, without building the chain (most identifiers are not parameters). */
+function startsAtParameter(sym: Sym): boolean {
+  let s = sym;
+  while (s.k === "member") s = s.obj;
+  return s.k === "param";
 }
 
 function coverChain(node: Node): void {

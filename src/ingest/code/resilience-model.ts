@@ -98,28 +98,15 @@ function startupSeeds(index: ProjectIndex): string[] {
   return seeds;
 }
 
-const callsByFunction = new WeakMap<ProjectIndex, Map<string, CallFact[]>>();
-
 /**
  * Every function the seeds call or pass as a callback, transitively, in one walk with one visited
  * set (reachableFunctions per seed would walk shared helpers again for every seed).
  */
 function reachableFrom(index: ProjectIndex, seeds: Iterable<string>): Set<string> {
-  let byFn = callsByFunction.get(index);
-  if (!byFn) {
-    byFn = new Map();
-    for (const call of index.allCalls()) {
-      if (!call.fn) continue;
-      const list = byFn.get(call.fn);
-      if (list) list.push(call);
-      else byFn.set(call.fn, [call]);
-    }
-    callsByFunction.set(index, byFn);
-  }
   const seen = new Set<string>();
   const queue = [...seeds].filter((id) => !seen.has(id) && seen.add(id));
   while (queue.length) {
-    for (const call of byFn.get(queue.pop()!) ?? []) {
+    for (const call of index.callsIn.get(queue.pop()!) ?? []) {
       for (const target of [...projectFunctions(index, call.callee), ...call.args.flatMap((a) => projectFunctions(index, a))]) {
         if (!seen.has(target)) {
           seen.add(target);
@@ -231,11 +218,15 @@ const ASYNC_WRAPPER_PACKAGES = new Set(["express-async-handler", "express-async-
 function wrapperCalls(index: ProjectIndex): Map<string, Wrapper[]> {
   const byFn = new Map<string, Wrapper[]>();
   for (const call of index.allCalls()) {
-    const fnArgs = call.args.flatMap((a) => projectFunctions(index, a));
-    if (fnArgs.length === 0) continue;
+    // Most calls pass no project function: find that out before allocating anything.
+    if (!call.args.some((a) => projectFunctions(index, a).length)) continue;
     const wrapper = describeWrapper(index, call.callee, call.loc);
     if (!wrapper) continue;
-    for (const fn of fnArgs) byFn.set(fn, [...(byFn.get(fn) ?? []), wrapper]);
+    for (const fn of call.args.flatMap((a) => projectFunctions(index, a))) {
+      const list = byFn.get(fn);
+      if (list) list.push(wrapper);
+      else byFn.set(fn, [wrapper]);
+    }
   }
   return byFn;
 }

@@ -125,8 +125,10 @@ export const secretCandidates: Extractor = {
   },
 };
 
+const PATTERN_TYPES = new Set(["AssignmentPattern", "ObjectPattern", "ArrayPattern"]);
+
 function isPattern(node: Node): boolean {
-  return ["AssignmentPattern", "ObjectPattern", "ArrayPattern"].includes(node?.type);
+  return PATTERN_TYPES.has(node?.type);
 }
 
 function alternatives(sym: Sym): Sym[] {
@@ -134,9 +136,12 @@ function alternatives(sym: Sym): Sym[] {
 }
 
 function recordNamed(ctx: WalkContext, name: string, label: string, valueNode: Node): void {
+  // Most named values are not string literals: only those need the name read.
+  const uses = literalUses(valueNode, ctx);
+  if (!uses.length) return;
   // A quoted key with dots is a file name or a settings path (`"admin-auth.min.js"`), not a variable.
   const kind = name.includes(".") ? undefined : secretKindOfName(name);
-  for (const use of literalUses(valueNode, ctx)) record(ctx, use, kind, { label });
+  for (const use of uses) record(ctx, use, kind, { label });
 }
 
 /** jwt.sign / jwt.verify keys, and secret options of session, cookie and JWT middleware. */
@@ -266,7 +271,12 @@ function kindOfWords(name: string): string | undefined {
   return words[words.length - 1] === "pass" ? "password" : undefined;
 }
 
+// Every provider pattern contains one of these fixed markers; one scan for them lets the many
+// ordinary string literals of a project skip the seven pattern tests.
+const PROVIDER_MARKERS = /-----BEGIN |AKIA|ASIA|gh[pousr]_|github_pat_|k_live_|xox[baprs]-|AIza|:\/\//;
+
 export function providerPattern(value: string): ProviderPattern | undefined {
+  if (!PROVIDER_MARKERS.test(value)) return undefined;
   return PROVIDER_PATTERNS.find((p) => p.re.test(value));
 }
 

@@ -824,7 +824,12 @@ export function concat(parts: Sym[]): Sym {
 }
 
 export function alt(options: Sym[]): Sym {
-  const flat = options.flatMap((o) => (o.k === "alt" ? o.options : [o]));
+  // A plain loop: this runs for every `||`, `?:` and reassigned binding, and flatMap allocates per option.
+  const flat: Sym[] = [];
+  for (const o of options) {
+    if (o.k === "alt") flat.push(...o.options);
+    else flat.push(o);
+  }
   return flat.length === 1 ? flat[0] : { k: "alt", options: flat.slice(0, MAX_ITEMS) };
 }
 

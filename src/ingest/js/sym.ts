@@ -53,10 +53,25 @@ export function litString(sym: Sym | undefined): string | undefined {
  */
 export function prune(sym: Sym, budget = 160): Sym {
   // Most values are small: only copy the ones that are over budget.
-  if (sizeUpTo(sym, budget) <= budget) return sym;
+  if (isShortChain(sym, budget) || sizeUpTo(sym, budget) <= budget) return sym;
   const state = { left: budget, done: new Map<Sym, Sym>() };
   return pruneIn(sym, state);
 }
+
+/**
+ * A leaf or a member chain down to one (`req.body.email`), within `budget` nodes: the most common
+ * values, sized without sizeUpTo's set and stack (a chain cannot share a part with itself).
+ */
+function isShortChain(sym: Sym, budget: number): boolean {
+  let s = sym;
+  for (let count = 1; count <= budget; count++) {
+    if (s.k !== "member") return !HAS_PARTS.has(s.k);
+    s = s.obj;
+  }
+  return false;
+}
+
+const HAS_PARTS = new Set<Sym["k"]>(["call", "new", "member", "concat", "alt", "arr", "obj"]);
 
 /**
  * The number of nodes in a value, counting no further than `cap` + 1. A subtree shared by several

@@ -481,21 +481,8 @@ function compareFlows(a: TaintFlow, b: TaintFlow): number {
 
 // ---- call graph -------------------------------------------------------------------------------
 
-const callsByFunction = new WeakMap<ProjectIndex, Map<string, CallFact[]>>();
-
 function callsIn(index: ProjectIndex, fnId: string): readonly CallFact[] {
-  let byFn = callsByFunction.get(index);
-  if (!byFn) {
-    byFn = new Map();
-    for (const call of index.allCalls()) {
-      if (!call.fn) continue;
-      const list = byFn.get(call.fn);
-      if (list) list.push(call);
-      else byFn.set(call.fn, [call]);
-    }
-    callsByFunction.set(index, byFn);
-  }
-  return byFn.get(fnId) ?? [];
+  return index.callsIn.get(fnId) ?? [];
 }
 
 /** A function and every project function it calls or passes as a callback, transitively; sorted. */

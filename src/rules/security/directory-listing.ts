@@ -39,8 +39,12 @@ const PLAIN_LISTING = 80;
 const SENSITIVE_SEGMENT = /^(logs?|backups?|bak|dumps?|[\w.-]*dumps?|[\w.-]*keys|secrets?|\.git|\.svn|\.hg|\.ssh|\.env)$/i;
 const SENSITIVE_FILE = /\.(sql|bak|dump|log|pem|key)$/i;
 
+/** RFC 8615: /.well-known holds documents meant for anyone (security.txt, OpenID configuration). */
+const PUBLIC_BY_DESIGN = /^\/\.well-known(\/|$)/;
+
 function check(model: ArchitectureModel, ctx: RuleContext): void {
   for (const group of mountGroups(model.served ?? [])) {
+    if (group.every((s) => PUBLIC_BY_DESIGN.test(mountBase(s.path)) && !sensitiveName(s))) continue;
     const unguarded = group.filter((s) => s.guards.length === 0);
     const listings = unguarded.filter((s) => s.kind === "directory-listing");
     const sensitive = unguarded.map((s) => ({ s, name: sensitiveName(s) })).filter((x) => x.name !== undefined && x.s.kind !== "metrics");

@@ -530,9 +530,11 @@ function filterUses(index: ProjectIndex, method: string, args: Sym[]): SinkUse[]
 }
 
 /**
- * A query method called on a client bka reads by method names (`db.reviews.update(filter, doc)`,
- * a MarsDB or driver collection), recognised as the NoSQL sinks are: its method, its filter and,
- * for an update, its update document. Other rules (record access) reuse this recognition.
+ * A query method called with a filter object (`db.reviews.update(filter, doc)`, a MarsDB or driver
+ * collection, but also a Bookshelf or TypeORM finder): its method, its filter and, for an update,
+ * its update document. Record access uses it for every such finder — picking a row by a request id
+ * is an authorization question whatever the client — so, unlike the NoSQL sinks, it does not
+ * require a document-database receiver (operator injection is only a document-database risk).
  */
 export function mongoStyleQuery(index: ProjectIndex, fact: SinkCandidateFact): { method: string; filter: Sym; document?: Sym } | undefined {
   if (fact.form !== "call") return undefined;

@@ -102,3 +102,8 @@ export function formatNumber(value: number): string {
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return fraction ? `${grouped}.${fraction}` : grouped;
 }
+
+/** A cost ratio as reports print it: whole above 10 ("211"), one decimal below ("4.2"). */
+export function formatRatio(ratio: number): string {
+  return ratio >= 10 ? formatNumber(Math.round(ratio)) : String(Math.round(ratio * 10) / 10);
+}

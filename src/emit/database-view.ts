@@ -2,7 +2,7 @@
 // tables bka read, the queries linked to them, each index proof (plan before/after on synthetic
 // rows) and each measured migration statement (lock mode, rewrite).
 import type { ArchitectureModel, Entity, IndexProof, MigrationStatement } from "../model/types.ts";
-import { compareText, fileLine } from "./common.ts";
+import { compareText, fileLine, formatRatio } from "./common.ts";
 import { sortedEntities } from "./views.ts";
 
 export interface TableRow {
@@ -86,7 +86,7 @@ function proofRow(model: ArchitectureModel, proof: IndexProof): ProofRow {
     rows: proof.rows,
     before: `${proof.before.node} ${formatCost(proof.before.cost)}`,
     after: proof.after ? `${proof.after.node} ${formatCost(proof.after.cost)}` : "",
-    ratio: proof.after && proof.after.cost > 0 ? `${formatCost(proof.before.cost / proof.after.cost)}×` : "",
+    ratio: proof.after && proof.after.cost > 0 ? `${formatRatio(proof.before.cost / proof.after.cost)}×` : "",
     verdict: !tried ? "not tried" : proof.pays ? "pays" : "does not pay",
     engine: proof.engine,
     ...(proof.note ? { note: proof.note } : {}),

@@ -11,6 +11,7 @@ import {
   countByBand,
   fileLine,
   formatNumber,
+  formatRatio,
   packageVersion,
   understoodTooLittle,
 } from "./common.ts";
@@ -483,9 +484,3 @@ function plural(count: number, noun: string): string {
 function clamp(percent: number): string {
   return String(Math.round(Math.min(100, Math.max(0, percent)) * 10) / 10);
 }
-
-
-function formatRatio(ratio: number): string {
-  return ratio >= 10 ? formatNumber(Math.round(ratio)) : String(Math.round(ratio * 10) / 10);
-}
-

@@ -79,6 +79,10 @@ export const authSignals: Extractor = {
       const responseStatus = /^(Response|NextResponse)$/.test(name) && node.arguments[1] ? statusOf(ctx.symOf(node.arguments[1])) : undefined;
       if (responseStatus) mark(ctx, "rejects", { ...ctx.loc(node), status: responseStatus });
     },
+    IfStatement(node, ctx) {
+      const refusal = refusalOf(node);
+      if (refusal && isLookupByCredential(ctx.symOf(refusal.identity)) && passesErrorOn(refusal.branch, ctx)) mark(ctx, "refusesUnknownCaller", ctx.loc(node));
+    },
     AssignmentExpression(node, ctx) {
       const path = memberPath(node.left);
       if (path && (path[path.length - 1] === "statusCode" || path[path.length - 1] === "status")) {
@@ -88,6 +92,39 @@ export const authSignals: Extractor = {
     },
   },
 };
+
+/**
+ * `if (!user) { next(err); return }` or `if (user) { … } else { next(err) }`: the test and the
+ * branch taken when the value is missing.
+ */
+function refusalOf(node: Node): { identity: Node; branch: Node } | undefined {
+  const test = unwrap(node.test);
+  if (test?.type === "UnaryExpression" && test.operator === "!" && isValueRead(unwrap(test.argument))) return { identity: test.argument, branch: node.consequent };
+  if (isValueRead(test) && node.alternate) return { identity: test, branch: node.alternate };
+  return undefined;
+}
+
+function isValueRead(node: Node | undefined): boolean {
+  return node?.type === "Identifier" || node?.type === "MemberExpression";
+}
+
+/**
+ * The caller looked up by their credential: `sessions.get(req.cookies.token)`,
+ * `await findUserByToken(req.headers.authorization)`. The bare credential is not enough: a token
+ * that is only present proves nothing.
+ */
+function isLookupByCredential(identity: Sym): boolean {
+  const call = identity.k === "member" ? identity.obj : identity;
+  if (call.k !== "call") return false;
+  return call.args.some((arg) => arg.k === "member" && isCredentialRead(arg.obj, arg.prop));
+}
+
+/** The branch hands an error on (`next(new Error(…))`, `throw`) or answers with an error status. */
+const PASSES_ERROR_ON = /\b(next|done|reject)\(\s*(new\s+\w+|\w*[eE]rr)|\bthrow\b|\.(status|sendStatus|code)\(\s*[45]\d\d\b/;
+
+function passesErrorOn(branch: Node, ctx: WalkContext): boolean {
+  return PASSES_ERROR_ON.test(ctx.text(branch, 400));
+}
 
 function mark<K extends keyof AuthSignals>(ctx: WalkContext, key: K, value: NonNullable<AuthSignals[K]>): void {
   for (const fn of ctx.enclosingFunctions()) fn.signals[key] ??= value;

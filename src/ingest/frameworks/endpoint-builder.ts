@@ -146,7 +146,9 @@ export class EndpointBuilder {
     }
     const signals = handler?.fnId ? this.index.signalsOf(handler.fnId) : undefined;
     if (signals && handlerGuards(signals)) {
-      return { state: "required", mechanisms: [signals.verifies?.how ?? "inline"], enforcedAt: locationOnly(signals.rejects ?? signals.verifies!), reason: "the handler checks the caller's identity and rejects with 401" };
+      const enforcedAt = signals.rejects ?? signals.verifies ?? signals.refusesUnknownCaller!;
+      const reason = signals.rejects || signals.verifies ? "the handler checks the caller's identity and rejects with 401" : "the handler looks the caller up by their credential and refuses the request when nobody is found";
+      return { state: "required", mechanisms: [signals.verifies?.how ?? "inline"], enforcedAt: locationOnly(enforcedAt), reason };
     }
     const optional = chain.find(({ c }) => c.kind === "optional-auth");
     if (optional) {

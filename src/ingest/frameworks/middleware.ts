@@ -232,15 +232,17 @@ function authVerdict(s: AuthSignals): Pick<Classified, "kind" | "mechanism" | "e
     if (read.line <= s.rejects.line) return { kind: "auth", mechanism, evidence: s.rejects };
   }
   if (s.rejects && s.checksRole) return { kind: "auth", mechanism: "role-check", evidence: s.rejects };
+  if (s.refusesUnknownCaller) return { kind: "auth", mechanism: "custom", evidence: s.refusesUnknownCaller };
   // Verifies a credential but never turns a request away: it identifies, it does not guard.
   if (s.verifies) return { kind: "optional-auth", mechanism, evidence: s.verifies };
   return undefined;
 }
 
-/** Inline auth in a handler: it must verify, or check the identity before it rejects. */
+/** Inline auth in a handler: it must verify, look the caller up and refuse, or check the identity before it rejects. */
 export function handlerGuards(s: AuthSignals | undefined): boolean {
   if (!s) return false;
   if (s.verifies && (!s.verifies.inTry || s.rethrows)) return true;
+  if (s.refusesUnknownCaller) return true;
   return Boolean(s.rejects && s.readsCredential && s.readsCredential.line <= s.rejects.line && s.rejects.status === 401);
 }
 

@@ -23,6 +23,8 @@ export interface AuthSignals {
   verifies?: SourceLocation & { inTry: boolean; how: string };
   /** Rejects with 401/403 (status, code, throw of an auth error, ctx.throw). */
   rejects?: SourceLocation & { status: number };
+  /** Looks the caller up by their credential and, when nobody is found, passes an error on or answers 4xx/5xx. */
+  refusesUnknownCaller?: SourceLocation;
   /** Checks a role/permission (reads user.role, isAdmin, permissions) before rejecting. */
   checksRole?: SourceLocation;
   /** A catch block that passes the error on (`throw`, `reply.send(err)`, `next(err)`): a failed verify rejects. */

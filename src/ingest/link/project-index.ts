@@ -129,6 +129,7 @@ export class ProjectIndex {
       if (inner.verifies) merged.verifies = earliest(merged.verifies, { ...at, inTry: call.inTry || inner.verifies.inTry, how: inner.verifies.how });
       if (inner.rejects) merged.rejects = earliest(merged.rejects, { ...at, status: inner.rejects.status });
       if (inner.checksRole) merged.checksRole = earliest(merged.checksRole, at);
+      if (inner.refusesUnknownCaller) merged.refusesUnknownCaller = earliest(merged.refusesUnknownCaller, at);
       if (inner.validates) merged.validates = earliest(merged.validates, { ...at, how: inner.validates.how });
     }
     if (depth === 0) this.signalsMemo.set(fnId, merged);

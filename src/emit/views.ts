@@ -3,6 +3,7 @@
 // (mermaid.ts) both read these, so report.html and the .mmd files always agree.
 import type { ArchitectureModel, AuthState, DataAccess, Endpoint, Entity, HttpMethod, OutboundCall, Service } from "../model/types.ts";
 import { compareText } from "./common.ts";
+import { serviceOfFile } from "../model/files.ts";
 
 export interface ServiceNode {
   id: string;
@@ -55,16 +56,6 @@ const QUEUES: Record<string, string> = {
   amqplib: "RabbitMQ", kafkajs: "Kafka", bullmq: "BullMQ (Redis)", bull: "Bull (Redis)", "@aws-sdk/client-sqs": "Amazon SQS",
   "@google-cloud/pubsub": "Google Pub/Sub", nats: "NATS",
 };
-
-/** The service a file belongs to: the one with the longest root that contains it. */
-export function serviceOfFile(services: readonly Service[], file: string): Service | undefined {
-  let best: Service | undefined;
-  for (const service of services) {
-    const inside = service.root === "." || file === service.root || file.startsWith(`${service.root}/`);
-    if (inside && (best === undefined || service.root.length > best.root.length)) best = service;
-  }
-  return best;
-}
 
 export function architectureView(model: ArchitectureModel): ArchitectureView {
   const services = [...model.services]

@@ -5,6 +5,7 @@ import type { ArchitectureModel, Endpoint, SourceLocation } from "../model/types
 import { bandOf, type Band, type Reference } from "../model/finding.ts";
 import { scaleByUnderstanding } from "./engine.ts";
 import { compareText } from "../model/order.ts";
+import { serviceOfFile } from "../model/files.ts";
 
 /** "POST /api/articles", or "POST /graphql (createUser)" for an operation — how findings name an endpoint. */
 export function describeEndpoint(endpoint: Pick<Endpoint, "method" | "path" | "operationName">): string {
@@ -44,6 +45,27 @@ export function uniqueLocations(locations: SourceLocation[]): SourceLocation[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Each item once, first occurrence first. */
+export function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+/** "a, b and c"; past `shown` + 1 items, "a, b, c and 4 more" (never "and 1 more"). */
+export function listNames(names: readonly string[], shown = Infinity, separator = ", "): string {
+  if (names.length > shown + 1) return `${names.slice(0, shown).join(separator)} and ${names.length - shown} more`;
+  return names.length > 1 ? `${names.slice(0, -1).join(separator)} and ${names[names.length - 1]}` : (names[0] ?? "");
+}
+
+/** Facts grouped by the service whose folder holds them ("." for a single package), services in name order. */
+export function groupByService<T extends { location: SourceLocation }>(model: ArchitectureModel, items: readonly T[]): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const serviceId = serviceOfFile(model.services, item.location.file)?.id ?? ".";
+    groups.set(serviceId, [...(groups.get(serviceId) ?? []), item]);
+  }
+  return [...groups].sort(([a], [b]) => compareText(a, b));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { DataAccess, Endpoint, OutboundCall } from "../../src/model/types.ts";
-import { architectureView, authFlowView, relationships, serviceOfFile, targetLabel, AUTH_FLOW_ROW_LIMIT } from "../../src/emit/views.ts";
+import { architectureView, authFlowView, relationships, targetLabel, AUTH_FLOW_ROW_LIMIT } from "../../src/emit/views.ts";
+import { serviceOfFile } from "../../src/model/files.ts";
 import { architectureSvg, authFlowSvg, erSvg, textWidth } from "../../src/emit/svg.ts";
 import { sampleModel } from "../fixtures/models/sample-model.ts";
 import { shopEntities } from "../fixtures/models/entity-model.ts";

@@ -55,6 +55,7 @@ describe("access-control facts", () => {
         "18 Order.update update / id<-params.id /  / -",
         "23 Order.findByPk delete / id<-params.id /  / 24",
         "29 Order.destroy delete / id<-params.id /  / -",
+        "45 Order.findByPk select / id<-params.id /  / -",
       ],
     );
     // `User.findByPk(req.auth.sub)` picks the caller's own row: no selector, so no record access.
@@ -98,6 +99,11 @@ describe("security/missing-authorization", () => {
     assert.match(del.message, /^DELETE \/orders\/\{id\} deletes an Order chosen by req\.params\.id/);
     assert.deepEqual(evidenceLines(del), ["server.js:23", "server.js:23", "server.js:24"]);
     assert.ok(del.remediation.summary.includes("server.js:23"));
+    // Two unscoped reads of Order are one decision about the table: one finding, both places.
+    const read = await findingAt(missingAuthorization, "express-sequelize", 13);
+    assert.match(read.message, /^GET \/orders\/\{id\} and GET \/orders\/\{id\}\/receipt load an Order chosen by req\.params\.id without checking/);
+    assert.equal(read.occurrences, 2);
+    assert.deepEqual(evidenceLines(read), ["server.js:13", "server.js:13", "server.js:45", "server.js:45"]);
   });
 
   test("Express + Sequelize safe twin: an owner column in the query and an owner check before the write", async () => {

@@ -40,7 +40,8 @@ const CASES: { rule: Rule; bad: string; good: string[]; cwe: string; asvs: strin
   },
   {
     rule: errorDetailsInResponse, bad: "errors-bad", good: ["errors-good"], cwe: "CWE-209", asvs: "ASVS 5.0 V16.5.1",
-    expected: ["act src/app.js:11: src/app.js:11", "ask src/app.js:27: src/app.js:27", "decide src/app.js:18: src/app.js:18", "decide src/app.js:31: src/app.js:31"],
+    expected: ["act src/app.js:11: src/app.js:11", "ask src/app.js:27: src/app.js:27", "decide src/app.js:18: src/app.js:18 src/app.js:37", "decide src/app.js:31: src/app.js:31"],
+    // The two serialised error objects are one habit of the service: one finding, both places as evidence.
   },
   {
     rule: corsPermissive, bad: "cors-bad", good: ["cors-good", "cors-credentials"], cwe: "CWE-942", asvs: "ASVS 5.0 V3.4.2",
@@ -83,7 +84,7 @@ describe("messages name what leaks", () => {
   test("error details say which kind of detail reaches the client", async () => {
     const messages = (await run(errorDetailsInResponse, "errors-bad")).map((f) => f.message).sort();
     assert.deepEqual(messages, [
-      "A caught error object is serialised into the response at src/app.js:18: its library's fields (SQL, request options) go to the client.",
+      "A caught error object is serialised into the response at src/app.js:18, src/app.js:37: its library's fields (SQL, request options) go to the client.",
       "Caught errors' messages are sent to the client at src/app.js:27.",
       "errorhandler() at src/app.js:31 runs outside a NODE_ENV check: every error's stack trace is rendered to the client.",
       "res.status(500).send at src/app.js:11 sends a caught error's stack trace to the client.",

@@ -85,6 +85,16 @@ describe("database schema rules", () => {
     assert.deepEqual(["unit_price", "totalAmount", "balance", "price_count", "discount_rate", "priceless", "tax_percent"].map(isMoneyName), [true, true, true, false, false, false, false]);
   });
 
+  it("money-as-float reports a table's float money columns together, with one ALTER TABLE", () => {
+    const loc = at(flawed, SCHEMA, "amount double precision");
+    const prices: Entity = { name: "deliveries", source: "sequelize", location: loc, columns: [{ name: "price", type: "double precision", nullable: true, location: loc }, { name: "deluxe_price", type: "real", nullable: true, location: loc }, { name: "eta_days", type: "real", nullable: true, location: loc }], primaryKey: ["id"], foreignKeys: [], uniques: [], checks: [], indexes: [] };
+    const findings = runRule(moneyAsFloat, emptyModel({ entities: [prices] }), flawed);
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].occurrences, 2);
+    assert.match(findings[0].message, /^deliveries\.price and deliveries\.deluxe_price hold money as double precision and real:/);
+    assert.equal(findings[0].remediation.fix?.replacement, "ALTER TABLE deliveries ALTER COLUMN price TYPE numeric(12, 2), ALTER COLUMN deluxe_price TYPE numeric(12, 2); -- rewrites the table once: plan the window");
+  });
+
   it("money-as-float asks about a MongoDB Number; timestamp-without-time-zone names Prisma's default", () => {
     const loc = at(flawed, SCHEMA, "amount double precision");
     const mongo: Entity = { name: "payments", source: "mongoose", location: loc, columns: [{ name: "amount", type: "number", nullable: true, location: loc }], primaryKey: ["_id"], foreignKeys: [], uniques: [], checks: [], indexes: [] };
@@ -132,14 +142,16 @@ describe("database schema rules", () => {
     assert.deepEqual(runRule(fkWithoutIndex, emptyModel({ entities }), flawed).map((f) => f.occurrences ?? 1), [1, 1]);
   });
 
-  it("varchar-limit-without-reason asks once per limit, naming every column that has it", () => {
+  it("varchar-limit-without-reason asks once per schema, naming every limited column by its limit", () => {
     const loc = at(flawed, SCHEMA, "CREATE TABLE accounts");
     const table = (name: string, columns: [string, string][]): Entity => ({ name, source: "sequelize", location: loc, columns: columns.map(([n, type]) => ({ name: n, type, nullable: true, location: loc })), primaryKey: ["id"], foreignKeys: [], uniques: [], checks: [], indexes: [] });
     const model = emptyModel({ entities: [table("users", [["email", "varchar(255)"], ["name", "varchar(255)"], ["country", "varchar(2)"]]), table("products", [["title", "varchar(255)"], ["sku", "text"]])] });
     const findings = runRule(varcharLimit, model, flawed);
-    assert.deepEqual(findings.map((f) => f.message.split(":")[0]), ["users.country is varchar(2)", "3 columns are varchar(255) (products.title, users.email, users.name)"]);
-    assert.equal(findings[1].evidence.length, 3);
-    assert.match(findings[1].question ?? "", /^Is the 255-character limit a business rule for any of products\.title, users\.email, users\.name\?/);
+    assert.deepEqual(findings.map((f) => f.message.split(": ")[0]), ["3 columns are varchar(255) (products.title, users.email and users.name) and users.country is varchar(2)"]);
+    assert.match(findings[0].message, /: are 255 and 2 characters a rule of the business\?/);
+    assert.equal(findings[0].occurrences, 4);
+    assert.equal(findings[0].evidence.length, 4);
+    assert.equal(findings[0].question, "Which of these limits are business rules: varchar(255) for any of products.title, users.email and users.name; varchar(2) for users.country? Keep those (and validate input to match); use text elsewhere.");
   });
 
   it("no schema rule reports MongoDB collections as SQL tables", () => {

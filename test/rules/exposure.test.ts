@@ -108,16 +108,31 @@ describe("security/unauthenticated-metrics", () => {
     assert.ok(metrics.remediation.options?.length);
   });
 
+  test("reports a registry registered twice once, at its least protected registration", async () => {
+    assert.deepEqual(await summary(unauthenticatedMetrics, "express-proxied"), ["88 decide src/app.js:17"]);
+    const [metrics] = await findings(unauthenticatedMetrics, "express-proxied");
+    assert.match(metrics.message, /\(also registered at src\/app\.js:14, where it runs optional authentication\)/);
+    assert.deepEqual(evidenceLines(metrics).sort(), ["src/app.js:14", "src/app.js:17", "src/app.js:18"]);
+  });
+
   test("stays quiet on metrics behind auth, health checks and API docs", async () => {
     assert.deepEqual(await summary(unauthenticatedMetrics, "express-safe"), []);
   });
 });
 
 describe("security/rate-limit-trusts-forwarded-for", () => {
-  test("reports a key read from X-Forwarded-For in act and trust proxy true with an address key in decide", async () => {
-    assert.deepEqual(await summary(rateLimitTrustsForwardedFor, "express-exposed"), ["78 decide src/app.js:9", "95 act src/app.js:23"]);
-    const trust = (await findings(rateLimitTrustsForwardedFor, "express-exposed")).find((f) => f.band === "decide")!;
-    assert.deepEqual(evidenceLines(trust), ["src/app.js:9", "src/app.js:24"]);
+  test("reports a key read from X-Forwarded-For in act, with trust proxy and the address-keyed limiter it exposes as one cause", async () => {
+    assert.deepEqual(await summary(rateLimitTrustsForwardedFor, "express-exposed"), ["95 act src/app.js:23"]);
+    const [bypass] = await findings(rateLimitTrustsForwardedFor, "express-exposed");
+    assert.deepEqual(evidenceLines(bypass), ["src/app.js:23", "src/app.js:9", "src/app.js:24"]);
+    assert.match(bypass.message, /`trust proxy` set to true at src\/app\.js:9 makes the client address the left-most X-Forwarded-For entry too, so the limiter\(s\) at src\/app\.js:24/);
+    assert.match(bypass.remediation.summary, /Both changes are needed/);
+  });
+
+  test("reports trust proxy true with only address-keyed limiters in decide", async () => {
+    assert.deepEqual(await summary(rateLimitTrustsForwardedFor, "express-proxied"), ["78 decide src/app.js:7"]);
+    const [trust] = await findings(rateLimitTrustsForwardedFor, "express-proxied");
+    assert.deepEqual(evidenceLines(trust), ["src/app.js:7", "src/app.js:9"]);
     assert.equal(trust.remediation.fix?.replacement, `app.set("trust proxy", 1)`);
   });
 

@@ -9,12 +9,14 @@ const INVENTORY = "src/services/inventory.js";
 const RATES = "src/jobs/sync-rates.js";
 const TRIPS = "src/routes/trips.js";
 const CART = "src/routes/cart.js";
+const STATUS = "src/services/status.js";
 
 type Timeouts = { weather: Partial<OutboundCall>; inventory: Partial<OutboundCall>; rates: Partial<OutboundCall> };
 
 const NO_TIMEOUTS: Timeouts = { weather: {}, inventory: {}, rates: {} };
 
-function travelModel(root: string, timeouts: Timeouts, weatherCallText = "await fetch(", inventoryCallText = ".get(`"): ArchitectureModel {
+/** `boundedCall`: the service also makes one call with a deadline, so the others were forgotten one by one. */
+function travelModel(root: string, timeouts: Timeouts, weatherCallText = "await fetch(", inventoryCallText = ".get(`", boundedCall = true): ArchitectureModel {
   const weather = outboundCall({
     location: at(root, WEATHER, weatherCallText, { token: "fetch" }),
     client: "fetch",
@@ -34,6 +36,7 @@ function travelModel(root: string, timeouts: Timeouts, weatherCallText = "await 
     target: "https://rates.example.com/latest?base=EUR",
     ...timeouts.rates,
   });
+  const status = outboundCall({ location: at(root, STATUS, "await fetch(", { token: "fetch" }), client: "fetch", target: "https://status.example.com/api/v2/summary.json", timeout: 1000, timeoutSource: "signal" });
   const tripsHandler = handler({ location: at(root, TRIPS, "async (req, res, next) =>", { token: "async" }), outboundCallIds: [weather.id] });
   const cartHandler = handler({ location: at(root, CART, "async (req, res, next) =>", { token: "async" }), outboundCallIds: [inventory.id] });
   const syncHandler = handler({ location: at(root, RATES, "async function syncRates", { token: "async" }), name: "syncRates", outboundCallIds: [rates.id] });
@@ -44,7 +47,7 @@ function travelModel(root: string, timeouts: Timeouts, weatherCallText = "await 
       endpoint({ serviceId: "travel-api", method: "POST", path: "/api/cart/check", location: at(root, CART, "cart.post("), handlerId: cartHandler.id }),
     ],
     handlers: [tripsHandler, cartHandler, syncHandler],
-    outboundCalls: [weather, inventory, rates],
+    outboundCalls: boundedCall ? [weather, inventory, rates, status] : [weather, inventory, rates],
   });
 }
 
@@ -81,6 +84,20 @@ describe("reliability/outbound-without-timeout", () => {
     assert.equal(rates.severity, "medium", "a background job, not on a request path");
     assert.deepEqual(evidenceLines(rates), [`${RATES}:6`]);
     assert.match(rates.remediation.fix?.replacement ?? "", /timeout: \{ request: 3000 \}/);
+  });
+
+  test("a service where no call has a deadline gets one finding listing every call, fixed on a shared client", () => {
+    const root = fixture("outbound-without-timeout", "bad");
+    const findings = runRule(rule, travelModel(root, NO_TIMEOUTS, "await fetch(", ".get(`", false), root);
+    assert.equal(findings.length, 1);
+    const [habit] = findings;
+    assert.equal(habit.confidence, 90);
+    assert.equal(habit.severity, "high");
+    assert.equal(habit.occurrences, 3);
+    assert.deepEqual(evidenceLines(habit), [`${RATES}:6`, `${INVENTORY}:8`, `${WEATHER}:4`]);
+    assert.match(habit.message, /^No outbound HTTP call of travel-api has a timeout: 3 calls \(got at src\/jobs\/sync-rates\.js:6, axios at src\/services\/inventory\.js:8 and fetch at src\/services\/weather\.js:4\)/);
+    assert.match(habit.message, /2 of them run while serving a request/);
+    assert.match(habit.remediation.summary, /shared client/);
   });
 
   test("true negative: AbortSignal on fetch, an axios instance default, a got request timeout", () => {

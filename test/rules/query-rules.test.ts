@@ -112,6 +112,19 @@ describe("database/select-star-on-wide-table", () => {
     assert.equal(found[0].evidence.length, 3);
   });
 
+  it("asks once per service when none of its selects names columns, listing every wide table", () => {
+    const wideOrders: Entity = { ...wideUsers(14), name: "orders", location: at(shop, "prisma/schema.prisma", "model Order {") };
+    const orders = dataAccess({ location: at(shop, "src/app.js", "prisma.order.findMany", { token: "prisma.order.findMany" }), client: "prisma", entity: "orders" });
+    const model = emptyModel({ entities: [wideUsers(12), wideOrders], dataAccesses: [orders, findUnique()] });
+    const [habit, ...rest] = runRule(selectStar, model, shop);
+    assert.equal(rest.length, 0);
+    assert.equal(habit.occurrences, 2);
+    assert.match(habit.message, /^No select of \S+ names its columns: 2 queries read every column of 2 wide tables \(orders \(14 columns, 1 query\) and users \(12 columns, 1 query\)\)/);
+    // One select that names its columns shows the habit is not universal: one finding per table.
+    const named = dataAccess({ location: at(shop, "src/app.js", "prisma.user.findUnique", { token: "prisma.user.findUnique" }), client: "prisma", entity: "users", returnedColumns: ["id"] });
+    assert.equal(runRule(selectStar, emptyModel({ ...model, dataAccesses: [orders, findUnique(), named] }), shop).length, 2);
+  });
+
   it("stays quiet for 11 columns, or when the query names its columns", () => {
     assert.equal(runRule(selectStar, emptyModel({ entities: [wideUsers(11)], dataAccesses: [findUnique()] }), shop).length, 0);
     const named = { ...findUnique(), returnedColumns: ["id", "field_1"] };

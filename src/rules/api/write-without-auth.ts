@@ -2,7 +2,7 @@
 import { WRITE_METHODS, type ArchitectureModel, type Endpoint, type SourceLocation } from "../../model/types.ts";
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { byLocation, describeEndpoint, questionIfAsk, refs } from "../support.ts";
+import { byLocation, describeEndpoint, questionIfAsk, refs, unique } from "../support.ts";
 import { compareText } from "../../model/order.ts";
 
 export const meta: RuleMeta = {
@@ -247,10 +247,6 @@ function resourceGuardedWrites(endpoint: Endpoint, protectedEndpoints: Endpoint[
   const byMethod = new Map<string, Endpoint>();
   for (const e of [...same].sort((a, b) => Number(!!a.generated) - Number(!!b.generated) || byLocation(a.location, b.location))) if (!byMethod.has(e.method)) byMethod.set(e.method, e);
   return [...byMethod.values()].sort((a, b) => byLocation(authLocation(a), authLocation(b)));
-}
-
-function unique(items: string[]): string[] {
-  return [...new Set(items)];
 }
 
 /** "/api/products/{id}/reviews/{reviewId}" → "/api/products/{}/reviews": the collection a route acts on. */

@@ -2,7 +2,7 @@
 import type { ArchitectureModel, Column, Entity } from "../../model/types.ts";
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { questionIfAsk, refs } from "../support.ts";
+import { listNames, questionIfAsk, refs, unique } from "../support.ts";
 import { columnLocation, pg } from "../database-support.ts";
 import { sqlIdentifier } from "../../emit/sql.ts";
 
@@ -59,12 +59,10 @@ const OPTIONS: Option[] = [
 
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
   for (const entity of model.entities) {
-    for (const column of entity.columns) {
-      if (!isMoneyName(column.name)) continue;
-      const mongo = entity.source === "mongoose";
-      if (mongo ? column.type !== "number" : !FLOAT_TYPES.has(column.type.replace(/\[\]$/, ""))) continue;
-      report(model, ctx, entity, column, mongo);
-    }
+    const mongo = entity.source === "mongoose";
+    const columns = entity.columns.filter((column) => isMoneyName(column.name) && (mongo ? column.type === "number" : FLOAT_TYPES.has(column.type.replace(/\[\]$/, ""))));
+    // One table, one finding: its money columns change type in the same migration (one rewrite).
+    if (columns.length > 0) report(model, ctx, entity, columns, mongo);
   }
 }
 
@@ -73,24 +71,28 @@ export function isMoneyName(name: string): boolean {
   return words.some((w) => MONEY_WORDS.has(w)) && !words.includes("count") && !words.includes("percent") && !words.includes("rate");
 }
 
-function report(model: ArchitectureModel, ctx: RuleContext, entity: Entity, column: Column, mongo: boolean): void {
+function report(model: ArchitectureModel, ctx: RuleContext, entity: Entity, columns: Column[], mongo: boolean): void {
   const confidence = mongo ? CONFIDENCE.mongo : CONFIDENCE.sql;
-  const location = columnLocation(entity, column.name);
+  const [first] = columns;
+  const location = columnLocation(entity, first.name);
+  const names = columns.map((c) => `${entity.name}.${c.name}`);
   const fix = mongo
-    ? `${column.name}: { type: Schema.Types.Decimal128, required: true }`
-    : `ALTER TABLE ${sqlIdentifier(entity.name)} ALTER COLUMN ${sqlIdentifier(column.name)} TYPE numeric(12, 2); -- rewrites the table: plan the window`;
+    ? columns.map((c) => `${c.name}: { type: Schema.Types.Decimal128, required: true }`).join(",\n")
+    : `ALTER TABLE ${sqlIdentifier(entity.name)} ${columns.map((c) => `ALTER COLUMN ${sqlIdentifier(c.name)} TYPE numeric(12, 2)`).join(", ")}; -- rewrites the table once: plan the window`;
+  const held = mongo ? "a MongoDB Number (a double)" : unique(columns.map((c) => c.type)).join(" and ");
   ctx.report({
     confidence,
-    message: `${entity.name}.${column.name} holds money as ${mongo ? "a MongoDB Number (a double)" : column.type}: decimal amounts such as 0.10 are stored approximately, so sums and comparisons drift by fractions of a cent.`,
+    message: `${listNames(names)} ${columns.length > 1 ? "hold" : "holds"} money as ${held}: decimal amounts such as 0.10 are stored approximately, so sums and comparisons drift by fractions of a cent.`,
     location,
-    subject: `${entity.name}.${column.name}`,
-    evidence: [ctx.codeEvidence(location, `${column.name}: ${column.type}`)],
+    subject: names.join(", "),
+    evidence: columns.map((c) => ctx.codeEvidence(columnLocation(entity, c.name), `${c.name}: ${c.type}`)),
     remediation: {
-      summary: mongo ? "Store the amount as Decimal128 (or integer cents)." : "Store the amount as numeric(p, s) (or integer cents).",
+      summary: mongo ? "Store the amounts as Decimal128 (or integer cents)." : "Store the amounts as numeric(p, s) (or integer cents).",
       options: OPTIONS,
-      fix: { description: mongo ? "Use Decimal128 in the schema." : "Change the column type in a new migration.", replacement: fix },
+      fix: { description: mongo ? "Use Decimal128 in the schema." : "Change the column types in one new migration.", replacement: fix },
     },
-    ...questionIfAsk(model, confidence, `Is ${entity.name}.${column.name} an amount of money? If so, store it as an exact decimal.`),
+    occurrences: columns.length,
+    ...questionIfAsk(model, confidence, `${columns.length > 1 ? `Are ${listNames(names)} amounts` : `Is ${names[0]} an amount`} of money? If so, store ${columns.length > 1 ? "them" : "it"} as an exact decimal.`),
   });
 }
 

@@ -2,7 +2,7 @@
 import type { ArchitectureModel, DataAccess, Entity } from "../../model/types.ts";
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { byLocation, questionIfAsk, refs } from "../support.ts";
+import { byLocation, groupByService, listNames, questionIfAsk, refs } from "../support.ts";
 import { compareText } from "../../model/order.ts";
 import { pg } from "../database-support.ts";
 import { entityOf } from "../query-support.ts";
@@ -17,7 +17,8 @@ export const meta: RuleMeta = {
     "list — of a table with 12 or more columns. The database reads and sends every column, including large text and " +
     "JSON values that are stored out of line (TOAST) and fetched only when asked for; an index that holds the needed " +
     "columns cannot answer the query on its own (no index-only scan); and every column added later silently joins " +
-    "the payload, sometimes a sensitive one. Naming the columns the caller uses keeps the query cheap and its result stable.",
+    "the payload, sometimes a sensitive one. Naming the columns the caller uses keeps the query cheap and its result stable. " +
+    "A service that never names columns gets one finding for all its wide tables: the habit is the cause.",
   examples: {
     bad: `const users = await prisma.user.findMany({ where: { teamId } }); // 18 columns, the page shows 3`,
     good: `const users = await prisma.user.findMany({ where: { teamId }, select: { id: true, name: true, email: true } });`,
@@ -46,20 +47,30 @@ const OPTIONS: Option[] = [
   },
 ];
 
-/** Query sites cited per finding; the message counts them all. */
+/** Query sites cited per finding (per table when several are grouped); the message counts them all. */
 const MAX_SITES = 8;
+const MAX_SITES_PER_TABLE = 3;
 
-/** One finding per table: which columns its callers need is one decision, however many queries read it. */
+/**
+ * One finding per table: which columns its callers need is one decision, however many queries read
+ * it. A service none of whose selects names its columns has one habit (the ORM default), so its
+ * wide tables are one finding.
+ */
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
-  const byEntity = new Map<Entity, DataAccess[]>();
-  for (const access of model.dataAccesses) {
-    if (access.operation !== "select" || access.returnedColumns.length) continue;
-    const entity = entityOf(model, access);
-    if (!entity || entity.source === "mongoose" || entity.columns.length < WIDE_TABLE_COLUMNS) continue;
-    byEntity.set(entity, [...(byEntity.get(entity) ?? []), access]);
+  const selects = model.dataAccesses.filter((access) => access.operation === "select");
+  for (const [serviceId, accesses] of groupByService(model, selects)) {
+    const byEntity = new Map<Entity, DataAccess[]>();
+    for (const access of accesses) {
+      if (access.returnedColumns.length) continue;
+      const entity = entityOf(model, access);
+      if (!entity || entity.source === "mongoose" || entity.columns.length < WIDE_TABLE_COLUMNS) continue;
+      byEntity.set(entity, [...(byEntity.get(entity) ?? []), access]);
+    }
+    const tables = [...byEntity].sort(([a], [b]) => compareText(a.name, b.name)).map(([entity, reads]) => ({ entity, reads: reads.sort((a, b) => byLocation(a.location, b.location)) }));
+    const neverNamesColumns = accesses.every((access) => !access.returnedColumns.length);
+    if (tables.length > 1 && neverNamesColumns) reportHabit(model, ctx, serviceId, tables);
+    else for (const { entity, reads } of tables) report(model, ctx, reads, entity);
   }
-  const tables = [...byEntity].sort(([a], [b]) => compareText(a.name, b.name));
-  for (const [entity, accesses] of tables) report(model, ctx, accesses.sort((a, b) => byLocation(a.location, b.location)), entity);
 }
 
 function report(model: ArchitectureModel, ctx: RuleContext, accesses: DataAccess[], entity: Entity): void {
@@ -78,6 +89,25 @@ function report(model: ArchitectureModel, ctx: RuleContext, accesses: DataAccess
     ],
     remediation: { summary: `Select only the columns of ${entity.name} the caller uses.`, options: OPTIONS },
     ...questionIfAsk(model, CONFIDENCE, accesses.length === 1 ? `Does the code at ${first.location.file}:${first.location.line} need every column of ${entity.name}?` : `Which of the ${accesses.length} queries reading every column of ${entity.name} need the whole row?`),
+  });
+}
+
+function reportHabit(model: ArchitectureModel, ctx: RuleContext, serviceId: string, tables: { entity: Entity; reads: DataAccess[] }[]): void {
+  const count = tables.reduce((n, t) => n + t.reads.length, 0);
+  const perTable = tables.map(({ entity, reads }) => `${entity.name} (${entity.columns.length} columns, ${reads.length} ${reads.length === 1 ? "query" : "queries"})`);
+  const first = tables.map((t) => t.reads[0]).sort((a, b) => byLocation(a.location, b.location))[0];
+  ctx.report({
+    confidence: CONFIDENCE,
+    message: `No select of ${serviceId} names its columns: ${count} queries read every column of ${tables.length} wide tables (${listNames(perTable, 5)}). The database reads and sends every column, and columns added later join the results.`,
+    location: first.location,
+    subject: `${serviceId} wide tables read whole`,
+    occurrences: count,
+    evidence: tables.flatMap(({ entity, reads }) => [
+      ...reads.slice(0, MAX_SITES_PER_TABLE).map((a) => ctx.codeEvidence(a.location, `reads every column of ${entity.name}`)),
+      ctx.codeEvidence(entity.location, `${entity.name} has ${entity.columns.length} columns`),
+    ]),
+    remediation: { summary: "Name the columns each caller uses, starting with the widest tables on the hottest paths (an ORM default scope can set a narrow list once).", options: OPTIONS },
+    ...questionIfAsk(model, CONFIDENCE, `Which of the ${count} queries reading whole rows of ${listNames(tables.map((t) => t.entity.name), 5)} need every column?`),
   });
 }
 

@@ -1,8 +1,8 @@
 // database/varchar-limit-without-reason: a length limit that may be arbitrary.
-import type { ArchitectureModel, Column, Entity } from "../../model/types.ts";
+import type { ArchitectureModel, Column, SourceLocation } from "../../model/types.ts";
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { byLocation, questionIfAsk } from "../support.ts";
+import { byLocation, listNames, questionIfAsk } from "../support.ts";
 import { compareText } from "../../model/order.ts";
 import { columnLocation, pg, squawk, tables } from "../database-support.ts";
 
@@ -16,7 +16,7 @@ export const meta: RuleMeta = {
     "limit is only a check, and 255 is usually inherited from other databases rather than a business rule. When the " +
     "limit is reached, inserts fail at run time, and raising it needs an ALTER TABLE with an ACCESS EXCLUSIVE lock. " +
     "A real rule (a country code is 2 letters, a SKU is at most 64) is worth keeping, and is clearer as text with a " +
-    "CHECK constraint and matching input validation. This is a question, not a defect: it is asked once per limit, listing the columns that have it.",
+    "CHECK constraint and matching input validation. This is a question, not a defect: it is asked once per schema, listing the limited columns by limit.",
   examples: {
     bad: `CREATE TABLE users (
   id serial PRIMARY KEY,
@@ -46,42 +46,53 @@ const OPTIONS: Option[] = [
 const MAX_EVIDENCE = 10;
 
 /**
- * One question per limit, not per column: 40 columns at Sequelize's default of 255 are one
- * decision ("is 255 a rule anywhere?"), and a column whose limit is a rule is named in the answer.
+ * One question for the schema, not one per column or per limit: whether a limit is a rule is
+ * answered column by column by the same people ("255 is Sequelize's default; the 2-letter country
+ * code is a rule"), so every limited column is listed, grouped by its limit.
  */
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
-  const byLimit = new Map<string, { entity: Entity; column: Column }[]>();
+  const byLimit = new Map<string, Sited[]>();
   for (const entity of tables(model)) {
     for (const column of entity.columns) {
       if (!/^varchar\(\d+\)$/.test(column.type)) continue;
-      byLimit.set(column.type, [...(byLimit.get(column.type) ?? []), { entity, column }]);
+      const sited = { name: `${entity.name}.${column.name}`, column, location: columnLocation(entity, column.name) };
+      byLimit.set(column.type, [...(byLimit.get(column.type) ?? []), sited]);
     }
   }
-  for (const [type, columns] of [...byLimit].sort(([a], [b]) => compareText(a, b))) report(model, ctx, type, columns);
+  const limits = [...byLimit]
+    .map(([type, columns]) => ({ type, columns: columns.sort((a, b) => byLocation(a.location, b.location) || compareText(a.name, b.name)) }))
+    .sort((a, b) => b.columns.length - a.columns.length || compareText(a.type, b.type));
+  if (limits.length) report(model, ctx, limits);
 }
 
-function report(model: ArchitectureModel, ctx: RuleContext, type: string, columns: { entity: Entity; column: Column }[]): void {
-  const limit = type.replace(/\D+/g, "");
-  const sited = columns
-    .map(({ entity, column }) => ({ name: `${entity.name}.${column.name}`, column, location: columnLocation(entity, column.name) }))
-    .sort((a, b) => byLocation(a.location, b.location) || compareText(a.name, b.name));
-  const names = sited.map((s) => s.name);
-  const [first] = sited;
-  const subject = sited.length === 1 ? `${first.name} is ${type}` : `${sited.length} columns are ${type} (${listed(names)})`;
+interface Sited {
+  name: string;
+  column: Column;
+  location: SourceLocation;
+}
+
+function report(model: ArchitectureModel, ctx: RuleContext, limits: { type: string; columns: Sited[] }[]): void {
+  const count = limits.reduce((n, l) => n + l.columns.length, 0);
+  const [first] = limits[0].columns;
+  const perLimit = limits.map(({ type, columns }) => (columns.length === 1 ? `${columns[0].name} is ${type}` : `${columns.length} columns are ${type} (${listNames(columns.map((c) => c.name), 3)})`));
+  const numbers = limits.map((l) => l.type.replace(/\D+/g, ""));
   ctx.report({
     confidence: CONFIDENCE,
-    message: `${subject}: is ${limit} characters a rule of the business? PostgreSQL stores text the same way, and a longer value fails at insert time.`,
+    message: `${listNames(perLimit)}: ${numbers.length === 1 ? `is ${numbers[0]} characters` : `are ${listNames(numbers)} characters`} a rule of the business? PostgreSQL stores text the same way, and a longer value fails at insert time.`,
     location: first.location,
-    subject: type,
-    occurrences: sited.length,
-    evidence: sited.slice(0, MAX_EVIDENCE).map((s) => ctx.codeEvidence(s.location, `${s.column.name}: ${s.column.type}`)),
-    remediation: { summary: "Keep the limit only where it is a rule; otherwise use text.", options: OPTIONS },
-    ...questionIfAsk(model, CONFIDENCE, `Is the ${limit}-character limit a business rule for ${sited.length === 1 ? first.name : `any of ${listed(names)}`}? Keep it (and validate input to match) where it is; use text elsewhere.`),
+    subject: "varchar limits",
+    occurrences: count,
+    evidence: cited(limits).map((s) => ctx.codeEvidence(s.location, `${s.column.name}: ${s.column.type}`)),
+    remediation: { summary: "Keep a limit only where it is a rule; otherwise use text.", options: OPTIONS },
+    ...questionIfAsk(model, CONFIDENCE, `Which of these limits are business rules: ${limits.map(({ type, columns }) => `${type} for ${columns.length === 1 ? columns[0].name : `any of ${listNames(columns.map((c) => c.name), 3)}`}`).join("; ")}? Keep those (and validate input to match); use text elsewhere.`),
   });
 }
 
-function listed(names: string[]): string {
-  return names.length <= 4 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+/** Up to MAX_EVIDENCE columns, every limit among them, in source order. */
+function cited(limits: { columns: Sited[] }[]): Sited[] {
+  const firsts = limits.map((l) => l.columns[0]);
+  const rest = limits.flatMap((l) => l.columns.slice(1));
+  return [...firsts, ...rest].slice(0, Math.max(MAX_EVIDENCE, firsts.length)).sort((a, b) => byLocation(a.location, b.location) || compareText(a.name, b.name));
 }
 
 export const rule: Rule = { meta, check };

@@ -2,7 +2,7 @@
 import type { ArchitectureModel, Endpoint, OutboundCall } from "../../model/types.ts";
 import type { CodeEvidence, Option, Reference } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { byLocation, describeEndpoint, describeLocation, questionIfAsk, refs } from "../support.ts";
+import { byLocation, describeEndpoint, describeLocation, groupByService, listNames, questionIfAsk, refs, unique } from "../support.ts";
 
 export const meta: RuleMeta = {
   id: "reliability/outbound-without-timeout",
@@ -15,7 +15,8 @@ export const meta: RuleMeta = {
     "Node's fetch gives up only after undici's 300-second header timeout. When the other service stalls, each " +
     "waiting request holds a socket, memory and often a database connection; under load the caller runs out of " +
     "them and fails too, turning one slow dependency into an outage. A call made while serving a request, or inside " +
-    "a loop, multiplies the damage. A deadline per call keeps failures fast, bounded and visible.",
+    "a loop, multiplies the damage. A deadline per call keeps failures fast, bounded and visible. A service where no " +
+    "call has a deadline gets one finding listing them all: the fix is a default on a shared client.",
   examples: {
     bad: `const res = await fetch(\`\${WEATHER_URL}/forecast?city=\${city}\`);`,
     good: `const res = await fetch(\`\${WEATHER_URL}/forecast?city=\${city}\`, {
@@ -86,6 +87,10 @@ const messages = {
     `The ${client} call at ${where}${target ? ` to ${target}` : ""} has no timeout: ${behaviour}.`,
   fromHandler: (route: string) => ` It runs while serving ${route}, so a slow dependency holds that request open too.`,
   inLoop: " It runs inside a loop, so the waits add up.",
+  habit: (service: string, count: number, places: string) => `No outbound HTTP call of ${service} has a timeout: ${count} calls (${places}) wait as long as their client allows.`,
+  habitQuestion: (service: string) =>
+    `Do the services ${service} calls always answer quickly (local sidecars), or do its calls need deadlines? Set a default timeout on a shared client or mark them in the bka config.`,
+  habitFromRequests: (count: number) => ` ${count} of them run while serving a request, so a slow dependency holds those requests open too.`,
   question: (where: string) =>
     `Does the call at ${where} need a deadline, or does the service it calls always answer quickly (a local sidecar)? Set a timeout or mark it in the bka config.`,
 };
@@ -105,16 +110,51 @@ const OPTIONS: Option[] = [
 
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
   const routesByCall = routesReachingCalls(model);
-  for (const call of model.outboundCalls) {
-    if (call.kind !== "http" || call.timeout !== "none" || DEFAULT_TIMEOUT_CLIENTS.has(call.client)) continue;
-    report(model, ctx, call, routesByCall.get(call.id) ?? []);
+  const http = model.outboundCalls.filter((call) => call.kind === "http" && !DEFAULT_TIMEOUT_CLIENTS.has(call.client));
+  for (const [serviceId, calls] of groupByService(model, http)) {
+    const open = calls.filter((call) => call.timeout === "none");
+    // A service that never bounds a call has one cause (no deadline policy) and one fix (a shared
+    // client with a default): one finding. Where some calls have a deadline, each missing one was forgotten.
+    if (open.length > 1 && open.length === calls.length) reportHabit(model, ctx, serviceId, open, routesByCall);
+    else for (const call of open) report(model, ctx, call, routesByCall.get(call.id) ?? []);
   }
+}
+
+function reportHabit(model: ArchitectureModel, ctx: RuleContext, serviceId: string, calls: OutboundCall[], routesByCall: Map<string, Endpoint[]>): void {
+  const sorted = [...calls].sort((a, b) => byLocation(a.location, b.location));
+  const confidence = Math.max(...sorted.map(confidenceOf));
+  const clients = unique(sorted.map((call) => call.client));
+  const places = listNames(sorted.map((call) => `${call.client} at ${describeLocation(call.location)}`), 5);
+  const behaviours = clients.flatMap((client) => (CLIENTS[client] ? [CLIENTS[client].behaviour] : []));
+  const fromRequests = sorted.filter((call) => (routesByCall.get(call.id) ?? []).length > 0).length;
+  ctx.report({
+    confidence,
+    severity: fromRequests > 0 || sorted.some((call) => call.inLoop) ? "high" : meta.severity,
+    message:
+      messages.habit(serviceId, sorted.length, places) +
+      (behaviours.length ? ` ${behaviours.join("; ")}.` : "") +
+      (fromRequests ? messages.habitFromRequests(fromRequests) : ""),
+    location: sorted[0].location,
+    subject: `${serviceId} outbound calls without a timeout`,
+    occurrences: sorted.length,
+    evidence: sorted.map((call) => ctx.codeEvidence(call.location, call.inLoop ? "called in a loop without a timeout" : "called without a timeout")),
+    references: [...meta.references, ...clients.flatMap((client) => (CLIENTS[client] ? [CLIENTS[client].doc] : []))],
+    remediation: {
+      summary: "Give every outbound call a deadline that fits its latency budget: set it once on a shared client (or a wrapper around fetch) and use that client everywhere.",
+      options: [...OPTIONS].reverse(),
+    },
+    ...questionIfAsk(model, confidence, messages.habitQuestion(serviceId)),
+  });
+}
+
+function confidenceOf(call: OutboundCall): number {
+  return CLIENTS[call.client] && call.target ? CONFIDENCE.knownClient : CONFIDENCE.uncertain;
 }
 
 function report(model: ArchitectureModel, ctx: RuleContext, call: OutboundCall, routes: Endpoint[]): void {
   const advice = CLIENTS[call.client];
   const where = describeLocation(call.location);
-  const confidence = advice && call.target ? CONFIDENCE.knownClient : CONFIDENCE.uncertain;
+  const confidence = confidenceOf(call);
   const route = routes[0];
   const behaviour = advice?.behaviour ?? "it waits as long as the client's default allows";
   const message =

@@ -4,6 +4,7 @@ import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
 import { byLocation, describeLocation, questionIfAsk, refs } from "../support.ts";
 import { sinksOfKind } from "../sink-support.ts";
+import { serviceOfFile } from "../../model/files.ts";
 
 export const meta: RuleMeta = {
   id: "security/error-details-in-response",
@@ -39,8 +40,8 @@ export const meta: RuleMeta = {
  * sometimes holds internals.
  */
 const CONFIDENCE: Record<string, number> = { stack: 92, errorhandler: 85, "error object": 75, message: 60 };
-/** Messages are reported once per service with every place as evidence: they are a habit, and each one is only maybe a leak. */
-const GROUPED = new Set(["message"]);
+/** Messages and serialised error objects are reported once per service with every place as evidence: they are a habit (one error helper fixes them all), and each one is only maybe a leak. */
+const GROUPED = new Set(["message", "error object"]);
 
 const OPTIONS: Option[] = [
   {
@@ -60,7 +61,7 @@ function check(model: ArchitectureModel, ctx: RuleContext): void {
   const groups = new Map<string, SecuritySink[]>();
   for (const sink of sinks) {
     const exposes = sink.exposes ?? "error object";
-    const key = GROUPED.has(exposes) ? `${serviceOf(model, sink.location.file)} ${exposes}` : `${sink.id} ${exposes}`;
+    const key = GROUPED.has(exposes) ? `${serviceOfFile(model.services, sink.location.file)?.id ?? "."} ${exposes}` : `${sink.id} ${exposes}`;
     groups.set(key, [...(groups.get(key) ?? []), sink]);
   }
   for (const [subject, group] of [...groups].sort(([, a], [, b]) => byLocation(a[0].location, b[0].location))) report(model, ctx, subject, group);
@@ -90,12 +91,6 @@ function report(model: ArchitectureModel, ctx: RuleContext, subject: string, gro
     },
     ...questionIfAsk(model, confidence, `Are the error messages sent at ${places} written for clients, or can they carry internal details (queries, paths)?`),
   });
-}
-
-/** The service whose root holds the file (the deepest root wins); "." for a single package. */
-function serviceOf(model: ArchitectureModel, file: string): string {
-  const owners = model.services.filter((s) => s.root === "." || file.startsWith(`${s.root}/`)).sort((a, b) => b.root.length - a.root.length);
-  return owners[0]?.id ?? ".";
 }
 
 export const rule: Rule = { meta, check };

@@ -3,7 +3,7 @@
 import type { ArchitectureModel, BodyWrite, Endpoint, Entity, SourceLocation } from "../../model/types.ts";
 import type { Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { byLocation, describeEndpoint, describeLocation, questionIfAsk, refs } from "../support.ts";
+import { byLocation, describeEndpoint, describeLocation, questionIfAsk, refs, unique } from "../support.ts";
 import { flowEvidence } from "../sink-support.ts";
 import { entityNamed } from "./missing-authorization.ts";
 
@@ -204,10 +204,6 @@ function columnLocation(entity: Entity, column: string): SourceLocation {
 function list(columns: string[]): string {
   const quoted = columns.map((c) => `\`${c}\``);
   return quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}` : quoted.join("");
-}
-
-function unique(items: string[]): string[] {
-  return [...new Set(items)];
 }
 
 export const rule: Rule = { meta, check };

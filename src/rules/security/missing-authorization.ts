@@ -3,7 +3,7 @@
 import type { ArchitectureModel, Endpoint, Entity, RecordAccess } from "../../model/types.ts";
 import type { CodeEvidence, Option } from "../../model/finding.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
-import { byLocation, describeEndpoint, describeLocation, questionIfAsk, refs } from "../support.ts";
+import { byLocation, describeEndpoint, describeLocation, groupByService, questionIfAsk, refs, unique } from "../support.ts";
 import { flowEvidence } from "../sink-support.ts";
 import { OWNER_COLUMN } from "../../ingest/code/record-access.ts";
 import { pluralize, snakeCase } from "../../ingest/data/js-values.ts";
@@ -56,8 +56,8 @@ const USER_TABLE = /^(users?|accounts?|members?|profiles?|customers?)$/i;
 const messages = {
   write: (routes: string, verb: string, record: string, inputs: string) =>
     `${routes} ${verb} ${record} chosen by ${inputs} without checking that it belongs to the caller: any signed-in user can ${verb === "deletes" ? "delete" : "change"} anyone's.`,
-  read: (routes: string, record: string, inputs: string) =>
-    `${routes} loads ${record} chosen by ${inputs} without checking that it belongs to the caller: any signed-in user can read anyone's.`,
+  read: (routes: string, several: boolean, record: string, inputs: string) =>
+    `${routes} ${several ? "load" : "loads"} ${record} chosen by ${inputs} without checking that it belongs to the caller: any signed-in user can read anyone's.`,
   question: (routes: string, record: string) =>
     `May any signed-in caller of ${routes} act on every ${record}, or only on their own? If only their own, scope the query to the caller.`,
 };
@@ -87,6 +87,7 @@ interface Verdict {
 
 export function check(model: ArchitectureModel, ctx: RuleContext): void {
   const roleGuards = new Set(model.roleGuards ?? []);
+  const reads: Judged[] = [];
   for (const access of model.recordAccesses ?? []) {
     const endpoints = uniqueRoutes(model.endpoints.filter((e) => e.handlerId && access.handlerIds.includes(e.handlerId) && isUserFacing(e, roleGuards)));
     const judged = endpoints.flatMap((endpoint) => {
@@ -95,31 +96,57 @@ export function check(model: ArchitectureModel, ctx: RuleContext): void {
     });
     if (!judged.length) continue;
     const strongest = judged.reduce((a, b) => (b.verdict.confidence > a.verdict.confidence ? b : a));
-    report(model, ctx, access, judged.map((j) => j.endpoint), strongest.verdict, access.entity ?? entityOfAccess(model, access)?.name ?? "record");
+    const item = { access, endpoints: judged.map((j) => j.endpoint), verdict: strongest.verdict, noun: access.entity ?? entityOfAccess(model, access)?.name ?? "record" };
+    if (item.verdict.write) report(model, ctx, item);
+    else reads.push(item);
+  }
+  // Whether a table's records may be read by anyone who has the id (shared by link) is one decision
+  // per table: its unscoped reads in a service are one finding.
+  for (const [, group] of groupByService(model, reads.map((r) => ({ ...r, location: r.access.location })))) {
+    const byNoun = new Map<string, Judged[]>();
+    for (const read of group) byNoun.set(read.noun, [...(byNoun.get(read.noun) ?? []), read]);
+    for (const sameTable of byNoun.values()) report(model, ctx, ...sameTable);
   }
 }
 
-function report(model: ArchitectureModel, ctx: RuleContext, access: RecordAccess, endpoints: Endpoint[], verdict: Verdict, noun: string): void {
+interface Judged {
+  access: RecordAccess;
+  endpoints: Endpoint[];
+  verdict: Verdict;
+  noun: string;
+}
+
+/** One access, or several unscoped reads of the same table (the first is the finding's place). */
+function report(model: ArchitectureModel, ctx: RuleContext, ...items: Judged[]): void {
+  const [{ access, verdict, noun }] = items;
+  const endpoints = uniqueRoutes(items.flatMap((i) => i.endpoints));
   const routes = endpoints.map(describeEndpoint).join(" and ");
-  const flows = clientFlows(access);
-  const inputs = [...new Set(flows.map((f) => `req.${f.source.path}`))].join(", ");
+  const flows = items.flatMap((i) => clientFlows(i.access));
+  const inputs = unique(flows.map((f) => `req.${f.source.path}`)).join(", ");
   const record = entityOfAccess(model, access) ? `${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun}` : `a record in ${noun}`;
   const verb = access.operation === "delete" ? "deletes" : "updates";
-  const message = verdict.write ? messages.write(routes, verb, record, inputs) : messages.read(routes, record, inputs);
-  const evidence: CodeEvidence[] = [...flowEvidence(ctx, access.location, flows, verdict.write && !access.writtenAt ? "record written here, chosen by the client" : "record loaded here, chosen by the client")];
-  if (access.writtenAt) evidence.push(ctx.codeEvidence(access.writtenAt, "the loaded record is written here"));
-  if (access.callerIdentityAt) evidence.push(ctx.codeEvidence(access.callerIdentityAt, "the caller's identity is known here, but the query does not use it"));
-  const summary = `Scope ${describeLocation(access.location)} to the caller: add the owner column compared with the caller's id to the query, or compare the loaded record's owner with the caller before ${verdict.write ? "writing" : "answering"} (404/403 otherwise).`;
+  const message = verdict.write ? messages.write(routes, verb, record, inputs) : messages.read(routes, endpoints.length > 1, record, inputs);
+  const evidence: CodeEvidence[] = items.flatMap((item) => accessEvidence(ctx, item));
+  const places = items.map((i) => describeLocation(i.access.location)).join(", ");
+  const summary = `Scope ${places} to the caller: add the owner column compared with the caller's id to the query, or compare the loaded record's owner with the caller before ${verdict.write ? "writing" : "answering"} (404/403 otherwise).`;
   ctx.report({
-    confidence: verdict.confidence,
+    confidence: Math.max(...items.map((i) => i.verdict.confidence)),
     severity: verdict.write ? "high" : "medium",
     message,
     location: access.location,
     subject: `${access.id} ${access.api}`,
+    ...(items.length > 1 ? { occurrences: items.length } : {}),
     evidence,
     remediation: { summary, options: OPTIONS },
     ...questionIfAsk(model, verdict.confidence, messages.question(routes, noun)),
   });
+}
+
+function accessEvidence(ctx: RuleContext, { access, verdict }: Judged): CodeEvidence[] {
+  const evidence = flowEvidence(ctx, access.location, clientFlows(access), verdict.write && !access.writtenAt ? "record written here, chosen by the client" : "record loaded here, chosen by the client");
+  if (access.writtenAt) evidence.push(ctx.codeEvidence(access.writtenAt, "the loaded record is written here"));
+  if (access.callerIdentityAt) evidence.push(ctx.codeEvidence(access.callerIdentityAt, "the caller's identity is known here, but the query does not use it"));
+  return evidence;
 }
 
 function judge(model: ArchitectureModel, access: RecordAccess, endpoint: Endpoint): Verdict | undefined {

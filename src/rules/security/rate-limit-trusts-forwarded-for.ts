@@ -34,30 +34,49 @@ const TRUSTS_EVERY_HOP = 78;
 function check(model: ArchitectureModel, ctx: RuleContext): void {
   const limiters = [...(model.rateLimiters ?? [])].sort((a, b) => byLocation(a.location, b.location));
   const trustAll = (model.trustProxy ?? []).filter((t) => t.value === true);
-  for (const limiter of limiters.filter((l) => l.key.source === "forwarded-for")) reportHeaderKey(limiter, trustAll, ctx);
   const byTrust = new Map<TrustProxySetting, RateLimiter[]>();
   for (const limiter of limiters.filter((l) => (l.key.source === "default" || l.key.source === "ip") && l.library !== "custom")) {
     const trust = trustFor(limiter, trustAll);
     if (trust) byTrust.set(trust, [...(byTrust.get(trust) ?? []), limiter]);
   }
-  for (const [trust, keyedOnIp] of byTrust) reportTrustedHops(trust, keyedOnIp, ctx);
+  // A header-keyed limiter and a trust setting that hands the header to the other limiters are one
+  // cause (the service takes its clients' word for their address): one finding, with both fixes.
+  const folded = new Set<TrustProxySetting>();
+  for (const limiter of limiters.filter((l) => l.key.source === "forwarded-for")) {
+    const trust = trustFor(limiter, trustAll);
+    const keyedOnIp = trust && !folded.has(trust) ? (byTrust.get(trust) ?? []) : [];
+    if (trust && keyedOnIp.length) folded.add(trust);
+    reportHeaderKey(limiter, trust, keyedOnIp, ctx);
+  }
+  for (const [trust, keyedOnIp] of byTrust) if (!folded.has(trust)) reportTrustedHops(trust, keyedOnIp, ctx);
 }
 
-function reportHeaderKey(limiter: RateLimiter, trustAll: TrustProxySetting[], ctx: RuleContext): void {
+function reportHeaderKey(limiter: RateLimiter, trust: TrustProxySetting | undefined, keyedOnIp: RateLimiter[], ctx: RuleContext): void {
   const at = limiter.key.location ?? limiter.location;
-  const trust = trustFor(limiter, trustAll);
+  const others = keyedOnIp.map((l) => describeLocation(l.location)).join(", ");
   ctx.report({
     confidence: READS_HEADER,
     message:
       `The ${limiter.library} limiter at ${describeLocation(limiter.location)} counts requests by the X-Forwarded-For header (${describeLocation(at)}): ` +
       `a client that sends a different value with each request is never limited.` +
-      (trust ? ` The app also trusts every proxy hop (${describeLocation(trust.location)}), so even its fallback to the client address reads the same header.` : ""),
+      (trust && keyedOnIp.length
+        ? ` ${trustText(trust)} at ${describeLocation(trust.location)} makes the client address the left-most X-Forwarded-For entry too, so the limiter(s) at ${others}, keyed on that address, can be escaped the same way.`
+        : trust
+          ? ` The app also trusts every proxy hop (${describeLocation(trust.location)}), so even its fallback to the client address reads the same header.`
+          : ""),
     location: at,
     subject: `${limiter.location.file}:${limiter.location.line} ${limiter.library} key`,
-    evidence: [ctx.codeEvidence(at, "key read from X-Forwarded-For"), ...(at === limiter.location ? [] : [ctx.codeEvidence(limiter.location, "limiter configured here")]), ...(trust ? [ctx.codeEvidence(trust.location, "trust proxy: every hop")] : [])],
+    evidence: [
+      ctx.codeEvidence(at, "key read from X-Forwarded-For"),
+      ...(at.file === limiter.location.file && at.line === limiter.location.line ? [] : [ctx.codeEvidence(limiter.location, "limiter configured here")]),
+      ...(trust ? [ctx.codeEvidence(trust.location, "trust proxy: every hop")] : []),
+      ...keyedOnIp.map((l) => ctx.codeEvidence(l.location, "limiter keyed on the client address")),
+    ],
     references: meta.references,
     remediation: {
-      summary: "Key the limiter on the address the framework derives (`req.ip`) and set `trust proxy` to the number of proxies in front of the app, so the address comes from the hop your proxy wrote.",
+      summary:
+        "Key the limiter on the address the framework derives (`req.ip`) and set `trust proxy` to the number of proxies in front of the app, so the address comes from the hop your proxy wrote." +
+        (keyedOnIp.length ? " Both changes are needed: the hop count also protects the limiters keyed on the client address." : ""),
       fix: { description: "Drop the custom key function: the library's default key is the client address.", location: at },
     },
   });

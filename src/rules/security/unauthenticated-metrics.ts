@@ -44,6 +44,7 @@ const ADMIN = /^\/(.*\/)?admin(\/|$)/i;
 const NOT_INTERNAL = /(swagger|api-docs|openapi|health|healthz|ready|readyz|live|livez|ping|login|signin|sign-in)/i;
 
 interface Candidate {
+  serviceId: string;
   location: SourceLocation;
   what: string;
   confidence: number;
@@ -67,13 +68,18 @@ function check(model: ArchitectureModel, ctx: RuleContext): void {
     const candidate = fromPath(endpoint);
     if (candidate) add(candidate);
   }
-  for (const c of [...byRegistration.values()].sort((a, b) => byLocation(a.location, b.location))) {
+  for (const [c, ...again] of sameResource([...byRegistration.values()])) {
+    const alsoAt = again.length ? ` (also registered at ${again.map((a) => describeLocation(a.location)).join(", ")}, where it runs ${again.map((a) => a.auth).join(", ")} authentication)` : "";
     ctx.report({
       confidence: c.confidence,
-      message: `${c.what} at ${describeLocation(c.location)} has no authentication (${c.auth}): anyone who can reach the service can read it.`,
+      message: `${c.what} at ${describeLocation(c.location)} has no authentication (${c.auth})${alsoAt}: anyone who can reach the service can read it.`,
       location: c.location,
       subject: `${c.location.file}:${c.location.line} ${c.what}`,
-      evidence: [ctx.codeEvidence(c.location, "registered here"), ...(c.servedAt ? [ctx.codeEvidence(c.servedAt, "metrics registry served here")] : [])],
+      evidence: [
+        ctx.codeEvidence(c.location, "registered here"),
+        ...(c.servedAt ? [ctx.codeEvidence(c.servedAt, "metrics registry served here")] : []),
+        ...again.map((a) => ctx.codeEvidence(a.location, "registered again here")),
+      ],
       references: meta.references,
       remediation: {
         summary: "Serve it on an internal port or network only, or require authentication (a scrape token, basic auth, an admin guard).",
@@ -87,10 +93,27 @@ function check(model: ArchitectureModel, ctx: RuleContext): void {
   }
 }
 
+const AUTH_ORDER: Candidate["auth"][] = ["none", "no guard in its registration", "optional", "unknown"];
+
+/**
+ * The same resource registered more than once in a service (`app.get('/metrics', …)` twice) is
+ * one exposure: it is reported once, at its least protected registration, with the others as evidence.
+ */
+function sameResource(candidates: Candidate[]): Candidate[][] {
+  const groups = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    const key = `${c.serviceId} ${c.what}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  return [...groups.values()]
+    .map((group) => group.sort((a, b) => AUTH_ORDER.indexOf(a.auth) - AUTH_ORDER.indexOf(b.auth) || byLocation(a.location, b.location)))
+    .sort((a, b) => byLocation(a[0].location, b[0].location));
+}
+
 function fromServed(served: ServedResource, endpoints: Endpoint[]): Candidate | undefined {
   const routes = endpoints.filter((e) => e.location.file === served.location.file && e.location.line === served.location.line);
   const what = `${served.method === "USE" ? "" : served.method + " "}${served.path} (${served.library} metrics)`.trim();
-  const base = { location: served.location, what, ...(served.servedAt ? { servedAt: served.servedAt } : {}) };
+  const base = { serviceId: served.serviceId, location: served.location, what, ...(served.servedAt ? { servedAt: served.servedAt } : {}) };
   if (!routes.length) return served.guards.length ? undefined : { ...base, confidence: METRICS_MOUNT, auth: "no guard in its registration" };
   const state = weakestAuth(routes);
   if (state === "required") return undefined;
@@ -104,7 +127,7 @@ function fromPath(endpoint: Endpoint): Candidate | undefined {
   const admin = ADMIN.test(endpoint.path) && state === "none";
   const kind = METRICS_PATH.test(endpoint.path) || DEBUG_PATH.test(endpoint.path) ? INTERNAL_PATH : admin ? ADMIN_PATH : undefined;
   if (!kind) return undefined;
-  return { location: endpoint.location, what: describeEndpoint(endpoint), confidence: state === "unknown" ? UNKNOWN_AUTH : kind, auth: state };
+  return { serviceId: endpoint.serviceId, location: endpoint.location, what: describeEndpoint(endpoint), confidence: state === "unknown" ? UNKNOWN_AUTH : kind, auth: state };
 }
 
 /** The same registration reached twice keeps its weakest verdict. */

@@ -167,6 +167,12 @@ describe("sink precision: checks before the sink, clients, summaries, fragments"
     assert.deepEqual(await placesIn(pathTraversal, precision("paths-checked", "good")), ["55 ask src/app.js:27: src/app.js:27"]);
   });
 
+  test("a key a lookup found in a collection (Map.get behind has) is safe; a key a file-existence check passed is not", async () => {
+    // The check sits in a try block whose catch returns too: the read after the try runs only when the lookup found the key.
+    assert.deepEqual(await placesIn(pathTraversal, precision("lookup-checked", "bad")), ["95 act src/app.js:21: src/app.js:9 src/app.js:21"]);
+    assert.deepEqual(await placesIn(pathTraversal, precision("lookup-checked", "good")), []);
+  });
+
   test("filter documents are NoSQL only for document-database clients; a parsed JSON body's value is one", async () => {
     assert.deepEqual(await placesIn(nosqlInjection, precision("nosql-clients", "bad")), ["95 act src/app.js:9: src/app.js:8 src/app.js:9"]);
     assert.deepEqual(await placesIn(nosqlInjection, precision("nosql-clients", "good")), []);

@@ -136,10 +136,20 @@ export const sinkContext: Extractor = {
 /** Where each `if` statement's enclosing block ends: the code after an early exit runs up to there. */
 const blockEnds = new WeakMap<Node, number>();
 
+/**
+ * A try block whose catch always exits: the code after the whole try statement runs only when the
+ * try block ran to its end, so an early exit inside it guards that code too.
+ */
+const extendedEnds = new WeakMap<Node, number>();
+
 function noteBlockEnds(node: Node): void {
   const statements: Node[] = node.type === "SwitchCase" ? node.consequent : node.body;
   if (!Array.isArray(statements)) return;
-  for (const statement of statements) if (statement?.type === "IfStatement") blockEnds.set(statement, node.end);
+  const end = extendedEnds.get(node) ?? node.end;
+  for (const statement of statements) {
+    if (statement?.type === "IfStatement") blockEnds.set(statement, end);
+    if (statement?.type === "TryStatement" && !statement.finalizer && exits(statement.handler?.body)) extendedEnds.set(statement.block, end);
+  }
 }
 
 function noteBodyEnds(node: Node): void {
@@ -182,6 +192,9 @@ function conditionsOf(test: Node, outcome: boolean, ctx: WalkContext): Condition
     case "BinaryExpression": {
       const equal = t.operator === "===" || t.operator === "==";
       const unequal = t.operator === "!==" || t.operator === "!=";
+      // `found == null` false: the lookup found something.
+      const present = presentValue(t);
+      if (present && ((equal && !outcome) || (unequal && outcome))) return conditionsOf(present, true, ctx);
       if (!((equal && outcome) || (unequal && !outcome))) return [];
       const [left, right] = [prune(ctx.symOf(t.left), GUARD_BUDGET), prune(ctx.symOf(t.right), GUARD_BUDGET)];
       return [{ k: "equal", left, right }];
@@ -189,13 +202,38 @@ function conditionsOf(test: Node, outcome: boolean, ctx: WalkContext): Condition
     case "CallExpression":
     case "MemberExpression":
       return [{ k: "check", test: prune(ctx.symOf(t), GUARD_BUDGET), holds: outcome }];
+    case "Identifier": {
+      // `const found = lookup(key); if (!found) return …`: a check of what the lookup returned.
+      const value = assignedCall(ctx.symOf(t));
+      return value && value.args.length ? [{ k: "check", test: prune(value, GUARD_BUDGET), holds: outcome }] : [];
+    }
     default:
       return [];
   }
 }
 
-/** Conditions that can narrow a value: an equality, a membership test or a prefix check that holds. */
-const narrows = (c: Condition) => c.k === "equal" || (c.holds && c.test.k === "call" && c.test.callee.k === "member" && NARROWING_METHODS.has(c.test.callee.prop));
+/** The call a variable holds, also when it was declared first and assigned once (`let x; x = f()`). */
+function assignedCall(value: Sym): Extract<Sym, { k: "call" }> | undefined {
+  if (value.k === "call") return value;
+  if (value.k !== "alt") return undefined;
+  const assigned = value.options.filter((o) => !(o.k === "unknown" && o.text === "?") && !(o.k === "lit" && o.value === null));
+  return assigned.length === 1 && assigned[0].k === "call" ? assigned[0] : undefined;
+}
+
+/** `x == null`, `undefined === x`: the value tested for absence. */
+function presentValue(node: Node): Node | undefined {
+  const absent = (n: Node) => (n.type === "Literal" && n.value === null) || (n.type === "Identifier" && n.name === "undefined");
+  if (absent(unwrap(node.right))) return node.left;
+  if (absent(unwrap(node.left))) return node.right;
+  return undefined;
+}
+
+/**
+ * Conditions that can narrow a value: an equality, a membership test or a prefix check that holds,
+ * or a lookup that found something (whether the lookup is a membership test is decided when linking).
+ */
+const narrows = (c: Condition) =>
+  c.k === "equal" || (c.holds && c.test.k === "call" && ((c.test.callee.k === "member" && NARROWING_METHODS.has(c.test.callee.prop)) || c.test.args.length > 0));
 
 function emitConditions(ctx: WalkContext, range: Range, holds: Condition[]): void {
   const kept = holds.filter(narrows);

@@ -231,11 +231,31 @@ class TaintWalker {
   private comparisons(condition: Condition): { subject: Sym; by: Sym; root?: boolean }[] {
     if (condition.k === "equal") return [{ subject: condition.left, by: condition.right }, { subject: condition.right, by: condition.left }];
     const test = condition.test;
-    if (!condition.holds || test.k !== "call" || test.callee.k !== "member" || !test.args[0]) return [];
+    if (!condition.holds || test.k !== "call" || !test.args[0]) return [];
+    const lookedUp = this.lookupKeys(test);
+    if (lookedUp.length) return lookedUp;
+    if (test.callee.k !== "member") return [];
     const { obj, prop } = test.callee;
     if (prop === "has" || prop === "includes") return [{ subject: test.args[0], by: obj }];
     if (prop === "startsWith" && this.context === "path" && NORMALISING_PATH_FUNCTIONS.has(this.pathFunction(obj) ?? "")) return [{ subject: obj, by: test.args[0], root: true }];
     return [];
+  }
+
+  /**
+   * A lookup that found something proves its key is one of the collection's keys: `map.get(key)`,
+   * or a project function that returns nothing but `collection.get(param)`
+   * (and null, undefined or other literals when the key is missing).
+   */
+  private lookupKeys(test: Extract<Sym, { k: "call" }>): { subject: Sym; by: Sym }[] {
+    if (test.callee.k === "member" && test.callee.prop === "get" && test.args.length === 1 && !isRequestObject(test.callee.obj)) return [{ subject: test.args[0], by: test.callee.obj }];
+    const functions = projectFunctions(this.index, test.callee);
+    if (functions.length !== 1) return [];
+    const fn = this.index.functions.get(functions[0]);
+    if (!fn?.returns.length) return [];
+    const keyed = fn.returns.flatMap((r) => (r.k === "alt" ? r.options : [r])).filter((r) => r.k !== "lit" && !(r.k === "unknown" && r.text === "undefined"));
+    const lookups = keyed.map((r) => collectionLookup(r, fn.id));
+    if (!lookups.length || lookups.some((l) => l === undefined)) return [];
+    return lookups.flatMap((l) => (test.args[l!.param] ? [{ subject: test.args[l!.param], by: l!.collection }] : []));
   }
 
   private chainValue(sym: Extract<Sym, { k: "param" | "member" }>, depth: number, hops: number): Result {
@@ -501,4 +521,18 @@ export function reachableFunctions(index: ProjectIndex, fnId: string): string[] 
     }
   }
   return [...seen].sort();
+}
+
+/** `collection.get(param)` inside function `fnId`: which parameter, and the collection. */
+function collectionLookup(sym: Sym, fnId: string): { param: number; collection: Sym } | undefined {
+  if (sym.k === "call" && sym.callee.k === "member" && sym.callee.prop === "get" && sym.args.length === 1) {
+    const key = sym.args[0];
+    if (key.k === "param" && key.fn === fnId && key.path.length === 0) return { param: key.index, collection: sym.callee.obj };
+  }
+  return undefined;
+}
+
+/** `req.get("x")` reads a header: not a collection lookup. */
+function isRequestObject(sym: Sym): boolean {
+  return sym.k === "param" && sym.path.length === 0;
 }

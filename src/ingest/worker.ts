@@ -1,20 +1,17 @@
-// One analysis worker: builds its own resolver, parses and walks its slice of files, and sends
-// the facts back. It never runs the analysed code, like the main thread.
+// One analysis worker: builds its own resolver, then claims files from the shared queue, parses
+// and walks them, and sends their facts back batch by batch. It never runs the analysed code, like
+// the main thread.
 import { parentPort, workerData } from "node:worker_threads";
-import { analyzeFile, type FileOutcome } from "./index.ts";
+import { analyzeFile } from "./analyze-file.ts";
 import { createResolver } from "./workspace/resolver.ts";
-import type { WorkerMessage, WorkerRequest } from "./parallel.ts";
+import { FileQueue, type WorkerMessage, type WorkerRequest } from "./parallel.ts";
 
-const PROGRESS_EVERY = 25;
-
-function run(request: WorkerRequest): void {
-  const resolver = createResolver(request.workspace);
-  const outcomes: FileOutcome[] = [];
-  for (const index of request.files) {
-    outcomes.push(analyzeFile(request.workspace.files[index], resolver));
-    if (outcomes.length % PROGRESS_EVERY === 0) post({ kind: "progress", done: outcomes.length });
+function run({ workspace, order, next }: WorkerRequest): void {
+  const resolver = createResolver(workspace);
+  const queue = new FileQueue(order, next);
+  for (let files = queue.claim(); files.length > 0; files = queue.claim()) {
+    post({ kind: "outcomes", files, outcomes: files.map((file) => analyzeFile(workspace.files[file], resolver)) });
   }
-  post({ kind: "done", outcomes });
 }
 
 function post(message: WorkerMessage): void {

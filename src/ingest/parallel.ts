@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import { analyzeFile, type FileOutcome } from "./analyze-file.ts";
+import { unpack, type PackedValue } from "./fact-transfer.ts";
 import type { ModuleResolver, SourceFile, Workspace } from "./workspace/types.ts";
 
 /** With BKA_WORKERS=auto, below this many bytes of source one thread is used. */
@@ -23,6 +24,7 @@ export interface WorkerRequest {
 }
 
 export type WorkerMessage =
+  | { kind: "packed"; files: readonly number[]; packed: PackedValue }
   | { kind: "outcomes"; files: readonly number[]; outcomes: FileOutcome[] }
   | { kind: "error"; message: string };
 
@@ -96,7 +98,8 @@ function largestFirst(files: readonly SourceFile[]): number[] {
 function collect(worker: Worker, record: (files: readonly number[], outcomes: readonly FileOutcome[]) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     worker.on("message", (message: WorkerMessage) => {
-      if (message.kind === "outcomes") record(message.files, message.outcomes);
+      if (message.kind === "packed") record(message.files, unpack(message.packed) as FileOutcome[]);
+      else if (message.kind === "outcomes") record(message.files, message.outcomes);
       else reject(new Error(message.message));
     });
     worker.on("error", reject);

@@ -2,20 +2,32 @@
 // and walks them, and sends their facts back batch by batch. It never runs the analysed code, like
 // the main thread.
 import { parentPort, workerData } from "node:worker_threads";
-import { analyzeFile } from "./analyze-file.ts";
+import { analyzeFile, type FileOutcome } from "./analyze-file.ts";
 import { createResolver } from "./workspace/resolver.ts";
 import { FileQueue, type WorkerMessage, type WorkerRequest } from "./parallel.ts";
+import { pack, transferables } from "./fact-transfer.ts";
 
 function run({ workspace, order, next }: WorkerRequest): void {
   const resolver = createResolver(workspace);
   const queue = new FileQueue(order, next);
   for (let files = queue.claim(); files.length > 0; files = queue.claim()) {
-    post({ kind: "outcomes", files, outcomes: files.map((file) => analyzeFile(workspace.files[file], resolver)) });
+    send(files, files.map((file) => analyzeFile(workspace.files[file], resolver)));
   }
 }
 
-function post(message: WorkerMessage): void {
-  parentPort!.postMessage(message);
+/** Packed if the facts are plain data (they are today), by structured clone if not. */
+function send(files: number[], outcomes: FileOutcome[]): void {
+  let packed;
+  try {
+    packed = pack(outcomes);
+  } catch {
+    return post({ kind: "outcomes", files, outcomes });
+  }
+  post({ kind: "packed", files, packed }, transferables(packed));
+}
+
+function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  parentPort!.postMessage(message, transfer);
 }
 
 try {

@@ -30,17 +30,25 @@ export type WorkerMessage =
 
 /**
  * How many worker threads analyse files beside the main thread. Opt-in: `BKA_WORKERS=N`, or
- * `auto` for one per extra core on projects over 2 MB (see docs/benchmarks.md for measurements).
+ * `auto` on projects over 2 MB: one worker per two cores beyond the first two, at most three.
+ * One analysing thread already keeps ~1.5 cores busy (V8 collects garbage and compiles on helper
+ * threads: ghost took 5.1 s of CPU in 3.4 s), so on 2 cores a worker only competes with them:
+ * ghost's review took 4.80 s with one worker against 4.49 s without (docs/benchmarks.md).
  */
 export function workerCount(workspace: Workspace): number {
   const setting = process.env.BKA_WORKERS;
   if (!setting || setting === "0") return 0;
   if (setting === "auto") {
     const bytes = workspace.files.reduce((n, f) => n + f.size, 0);
-    return bytes < PARALLEL_MIN_BYTES ? 0 : Math.min(availableParallelism() - 1, 3);
+    return bytes < PARALLEL_MIN_BYTES ? 0 : autoWorkers(availableParallelism());
   }
   const requested = Number(setting);
   return Number.isInteger(requested) && requested > 0 ? requested : 0;
+}
+
+/** 2-3 cores: none; 4-5: one; 6-7: two; 8 or more: three. */
+export function autoWorkers(cores: number): number {
+  return Math.min(Math.max(Math.floor(cores / 2) - 1, 0), 3);
 }
 
 /** Hands out files to threads, a few at a time, through a counter all threads share. */

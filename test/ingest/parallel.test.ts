@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { discoverWorkspace } from "../../src/ingest/workspace/discover.ts";
 import { createResolver } from "../../src/ingest/workspace/resolver.ts";
 import { analyzeFile } from "../../src/ingest/analyze-file.ts";
-import { analyzeInParallel, FileQueue } from "../../src/ingest/parallel.ts";
+import { analyzeInParallel, autoWorkers, FileQueue } from "../../src/ingest/parallel.ts";
 
 function modelJson(workers: string): string {
   const r = spawnSync(process.execPath, ["bin/bka.js", "review", "test/fixtures/conduit-express", "--format", "json"], {
@@ -42,4 +42,8 @@ test("the file queue hands out every file once, then nothing", () => {
   for (let turn = 0; turn < 10; turn++) claimed.push(...(turn % 2 ? first : second).claim());
   assert.deepEqual(claimed, order);
   assert.deepEqual(first.claim(), []);
+});
+
+test("auto starts no worker on 2 or 3 cores, where one analysing thread already keeps ~1.5 cores busy", () => {
+  assert.deepEqual([1, 2, 3, 4, 5, 6, 8, 64].map(autoWorkers), [0, 0, 0, 1, 1, 2, 3, 3]);
 });

@@ -78,22 +78,33 @@ export async function analyzeInParallel(workspace: Workspace, resolver: ModuleRe
   const total = workspace.files.length;
   const outcomes: FileOutcome[] = new Array(total);
   let done = 0;
+  let allRecorded!: () => void;
+  let failed!: (error: Error) => void;
+  const complete = new Promise<void>((resolve, reject) => ((allRecorded = resolve), (failed = reject)));
+  complete.catch(() => {}); // awaited below, after the main thread's share; until then a failure waits there
   const record = (files: readonly number[], results: readonly FileOutcome[]) => {
     files.forEach((file, i) => (outcomes[file] = results[i]));
     done += files.length;
     onProgress?.(done, total);
+    if (done === total) allRecorded();
   };
+  if (total === 0) allRecorded();
   const request: WorkerRequest = { workspace, order: largestFirst(workspace.files), next: new SharedArrayBuffer(4) };
   const workers = Array.from({ length: count }, () => new Worker(new URL("./worker-entry.mjs", import.meta.url), { workerData: request }));
-  const finished = Promise.all(workers.map((worker) => collect(worker, record)));
-  finished.catch(() => workers.forEach((worker) => void worker.terminate())); // one failure ends the rest
+  for (const worker of workers) listen(worker, record, failed);
   const queue = new FileQueue(request.order, request.next);
   for (let files = mainThreadAnalyses ? queue.claim() : []; files.length > 0; files = queue.claim()) {
     record(files, files.map((file) => analyzeFile(workspace.files[file], resolver)));
     // Lets the workers' facts arrive in between; the time they take to receive comes out of this thread's share.
     await yieldToEventLoop();
   }
-  await finished;
+  try {
+    await complete;
+  } finally {
+    // Once every file is in, a worker still starting (on a small project the main thread may do
+    // it all) has nothing left to do: stop it rather than wait for it to load.
+    for (const worker of workers) void worker.terminate();
+  }
   return outcomes;
 }
 
@@ -102,15 +113,13 @@ function largestFirst(files: readonly SourceFile[]): number[] {
   return files.map((_, i) => i).sort((a, b) => files[b].size - files[a].size || a - b);
 }
 
-/** Records each batch of outcomes a worker sends; settles when the worker has exited. */
-function collect(worker: Worker, record: (files: readonly number[], outcomes: readonly FileOutcome[]) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    worker.on("message", (message: WorkerMessage) => {
-      if (message.kind === "packed") record(message.files, unpack(message.packed) as FileOutcome[]);
-      else if (message.kind === "outcomes") record(message.files, message.outcomes);
-      else reject(new Error(message.message));
-    });
-    worker.on("error", reject);
-    worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`analysis worker exited with code ${code}`))));
+/** Records each batch of outcomes a worker sends; reports its failure (a stop after all files are in is none). */
+function listen(worker: Worker, record: (files: readonly number[], outcomes: readonly FileOutcome[]) => void, fail: (error: Error) => void): void {
+  worker.on("message", (message: WorkerMessage) => {
+    if (message.kind === "packed") record(message.files, unpack(message.packed) as FileOutcome[]);
+    else if (message.kind === "outcomes") record(message.files, message.outcomes);
+    else fail(new Error(message.message));
   });
+  worker.on("error", fail);
+  worker.on("exit", (code) => code !== 0 && fail(new Error(`analysis worker exited with code ${code}`)));
 }

@@ -1,7 +1,7 @@
 // Parses and walks files on worker threads and on the main thread at once: each file is
 // independent until linking, and its facts are plain data. Every thread claims a few files at a
-// time from one shared counter, so a thread that is slowed takes fewer files. The main thread is
-// slowed on purpose: it also receives (deserialises) the workers' facts, which is not free.
+// time from one shared counter, so a thread that is slowed takes fewer files; the main thread is
+// slowed by receiving (unpacking) the workers' facts, so it ends up with fewer.
 import { availableParallelism } from "node:os";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { Worker } from "node:worker_threads";

@@ -5,7 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { analyzeFile, type FileOutcome } from "./analyze-file.ts";
 import { createResolver } from "./workspace/resolver.ts";
 import { FileQueue, type WorkerMessage, type WorkerRequest } from "./parallel.ts";
-import { pack, transferables } from "./fact-transfer.ts";
+import { pack, transferables, type PackedValue } from "./fact-transfer.ts";
 
 function run({ workspace, order, next }: WorkerRequest): void {
   const resolver = createResolver(workspace);
@@ -17,7 +17,7 @@ function run({ workspace, order, next }: WorkerRequest): void {
 
 /** Packed if the facts are plain data (they are today), by structured clone if not. */
 function send(files: number[], outcomes: FileOutcome[]): void {
-  let packed;
+  let packed: PackedValue;
   try {
     packed = pack(outcomes);
   } catch {

@@ -8,7 +8,7 @@
 // (`for (const { name, model } of models)`, ``endpoints: [`/api/${name}s`]``) are expanded per item.
 import type { Endpoint, GeneratedRoute as GeneratedInfo, HttpMethod, SourceLocation } from "../../model/types.ts";
 import type { CallFact } from "../js/facts.ts";
-import { own, type Sym } from "../js/sym.ts";
+import { own, setOwn, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { extPath, extRoot, literalString, locKey, objectArg } from "../code/values.ts";
 import { joinPaths, pathText, samePath, toOpenApiPath } from "./paths.ts";
@@ -204,7 +204,7 @@ function replace(sym: Sym, array: string, item: Sym, depth: number): Sym {
     }
     case "obj": {
       const props: Record<string, Sym> = {};
-      for (const key of Object.keys(sym.props)) props[key] = replace(sym.props[key], array, item, depth + 1);
+      for (const key of Object.keys(sym.props)) setOwn(props, key, replace(sym.props[key], array, item, depth + 1));
       return { ...sym, props };
     }
     case "arr":

@@ -6,7 +6,7 @@ import { visitorKeys } from "oxc-parser";
 import type { SourceLocation } from "../../model/types.ts";
 import type { ModuleResolver } from "../workspace/types.ts";
 import type { CallFact, ClassFact, DecoratorFact, FileFacts, FunctionFact, TypeRef } from "./facts.ts";
-import { own, prune, UNKNOWN, type Sym } from "./sym.ts";
+import { own, prune, setOwn, UNKNOWN, type Sym } from "./sym.ts";
 import { lineColumnOf } from "./parse.ts";
 import { compareText } from "../../model/order.ts";
 
@@ -660,7 +660,7 @@ export class FileAnalyzer implements WalkContext {
           if (p.type === "SpreadElement") spreads.push(this.symIn(p.argument, scope));
           else {
             const key = propertyName(p) ?? (p.computed ? this.computedKey(p.key, scope) : undefined);
-            if (key !== undefined) props[key] = p.value ? this.symIn(p.value, scope) : UNKNOWN;
+            if (key !== undefined) setOwn(props, key, p.value ? this.symIn(p.value, scope) : UNKNOWN);
           }
         }
         return { k: "obj", props, spreads };

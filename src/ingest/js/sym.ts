@@ -38,6 +38,15 @@ export function own<T>(record: Readonly<Record<string, T>> | undefined, key: str
   return record && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
+/**
+ * Writes a record's own entry. Keys come from analysed code: `record["__proto__"] = v` would set
+ * the record's prototype instead of storing an entry (and workers' copies would then differ).
+ */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
+}
+
 export function lit(sym: Sym | undefined): string | number | boolean | null | undefined {
   return sym?.k === "lit" ? sym.value : undefined;
 }
@@ -135,7 +144,7 @@ function pruneNode(sym: Sym, state: { left: number; done: Map<Sym, Sym> }): Sym 
       return { k: "arr", items: sym.items.map((i) => pruneIn(i, state)) };
     case "obj": {
       const props: Record<string, Sym> = {};
-      for (const key of Object.keys(sym.props)) props[key] = pruneIn(sym.props[key], state);
+      for (const key of Object.keys(sym.props)) setOwn(props, key, pruneIn(sym.props[key], state));
       return { k: "obj", props, spreads: sym.spreads.map((s) => pruneIn(s, state)) };
     }
     default:

@@ -7,6 +7,7 @@ import { discoverWorkspace } from "./workspace/discover.ts";
 import { createResolver } from "./workspace/resolver.ts";
 import { BadInputError, type Workspace } from "./workspace/types.ts";
 import { buildModel } from "./link/build-model.ts";
+import { prepareSchemaSources } from "./data/index.ts";
 import { analyzeInParallel, workerCount } from "./parallel.ts";
 
 export interface IngestOptions {
@@ -48,7 +49,7 @@ export async function ingest(path: string, options: IngestOptions = {}): Promise
   if (facts.length === 0) {
     throw new BadInputError(`none of the ${workspace.files.length} source file(s) under ${path} could be read: ${skipped.filter((s) => s.reason === "syntax-error" || s.reason === "unreadable").map((s) => `${s.path}${s.line ? `:${s.line}:${s.column}` : ""} (${s.detail ?? s.reason})`).slice(0, 5).join("; ")}`, path);
   }
-  const model = buildModel(workspace, facts, { skipped, warnings, bytesParsed: bytes });
+  const model = buildModel(workspace, facts, { skipped, warnings, bytesParsed: bytes }, await prepareSchemaSources(workspace.root));
   return { model, root: workspace.root };
 }
 

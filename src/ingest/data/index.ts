@@ -11,8 +11,8 @@ import { readDrizzleTables } from "./drizzle.ts";
 import { readKnexMigrations } from "./knex.ts";
 import { migrationHistories } from "./migrations.ts";
 import { readMongooseModels } from "./mongoose.ts";
-import { readPrismaSchemas } from "./prisma.ts";
-import { scanSchemaFiles } from "./scan.ts";
+import { loadPrismaAst, readPrismaSchemas, type PrismaAst } from "./prisma.ts";
+import { scanSchemaFiles, type SchemaFiles } from "./scan.ts";
 import { SchemaBuilder } from "./schema-builder.ts";
 import { readSequelizeModels } from "./sequelize.ts";
 import { readSqlFiles } from "./sql.ts";
@@ -31,8 +31,18 @@ const CODE_READERS: ((index: ProjectIndex, builder: SchemaBuilder) => void)[] = 
   readTypeormEntities, readDrizzleTables, readSequelizeModels, readMongooseModels, readKnexMigrations,
 ];
 
-export function ingestData(root: string, index: ProjectIndex): DataModel {
+/** The schema files found beside the code, and the parsers they need, loaded ahead of the (synchronous) link. */
+export interface SchemaSources {
+  files: SchemaFiles;
+  prismaAst?: PrismaAst;
+}
+
+export async function prepareSchemaSources(root: string): Promise<SchemaSources> {
   const files = scanSchemaFiles(root);
+  return files.prisma.length ? { files, prismaAst: await loadPrismaAst() } : { files };
+}
+
+export function ingestData(index: ProjectIndex, { files, prismaAst }: SchemaSources): DataModel {
   const warnings = [...files.warnings];
   const entities: Entity[] = [];
   const migrations: Migration[] = [];
@@ -42,8 +52,8 @@ export function ingestData(root: string, index: ProjectIndex): DataModel {
     migrations.push(...sql.migrations);
     entities.push(...sql.builder.entities());
   }
-  if (files.prisma.length) {
-    const prisma = readPrismaSchemas(files.prisma.map((f) => ({ path: f.path, text: readFileSync(f.absPath, "utf8") })));
+  if (files.prisma.length && prismaAst) {
+    const prisma = readPrismaSchemas(files.prisma.map((f) => ({ path: f.path, text: readFileSync(f.absPath, "utf8") })), prismaAst);
     warnings.push(...prisma.warnings);
     entities.push(...prisma.entities);
   }

@@ -2,7 +2,6 @@
 // model names through @@map, field names through @map, scalar types through @db.* native types
 // (or Prisma's defaults: DateTime is timestamp(3), Decimal is numeric(65,30)), relations with
 // their fields/references/onDelete, @id/@@id, @unique/@@unique, @@index.
-import { getSchema, PrismaParser, VisitorClassFactory } from "@mrleebo/prisma-ast/dist/prisma-ast.esm.js";
 import type { Entity, SourceLocation } from "../../model/types.ts";
 import { canonicalDefault, canonicalType, sqlString } from "./column-types.ts";
 import { canonicalOnDelete, SchemaBuilder } from "./schema-builder.ts";
@@ -47,13 +46,26 @@ export interface PrismaResult {
   warnings: string[];
 }
 
+export type PrismaAst = typeof import("@mrleebo/prisma-ast/dist/prisma-ast.esm.js");
+
+let loading: Promise<PrismaAst> | undefined;
+
+/**
+ * prisma-ast builds its parser grammar when it loads (~0.5 s), so it is loaded only for projects
+ * that have a Prisma schema. It is ESM-only (chevrotain), hence asynchronous.
+ */
+export function loadPrismaAst(): Promise<PrismaAst> {
+  loading ??= import("@mrleebo/prisma-ast/dist/prisma-ast.esm.js");
+  return loading;
+}
+
 /** Reads every .prisma file (a multi-file schema is one schema) into one set of entities. */
-export function readPrismaSchemas(files: readonly PrismaFile[]): PrismaResult {
+export function readPrismaSchemas(files: readonly PrismaFile[], ast: PrismaAst): PrismaResult {
   const warnings: string[] = [];
   const models: { model: PrismaNode; file: string }[] = [];
   const enums = new Set<string>();
   for (const file of files) {
-    const schema = parsePrisma(file, warnings);
+    const schema = parsePrisma(file, ast, warnings);
     for (const block of schema?.list ?? []) {
       if (block.type === "model") models.push({ model: block, file: file.path });
       if (block.type === "enum") enums.add(block.name);
@@ -65,7 +77,7 @@ export function readPrismaSchemas(files: readonly PrismaFile[]): PrismaResult {
   return { entities: builder.entities(), warnings };
 }
 
-function parsePrisma(file: PrismaFile, warnings: string[]): PrismaNode | undefined {
+function parsePrisma(file: PrismaFile, { getSchema, PrismaParser, VisitorClassFactory }: PrismaAst, warnings: string[]): PrismaNode | undefined {
   const parser = new PrismaParser({ nodeLocationTracking: "full" });
   const Visitor = VisitorClassFactory(parser);
   try {

@@ -11,7 +11,7 @@ import { declaredVersions } from "../code/resilience-model.ts";
 import { buildCodeModel, reachableFunctions, requestInputsOf, type CodeModel, type RequestParam } from "./code-model.ts";
 import { paramsOfFunction, requestParamsOf } from "./request-params.ts";
 import { hoistSchemas } from "../schemas/components.ts";
-import { ingestData } from "../data/index.ts";
+import { ingestData, type SchemaSources } from "../data/index.ts";
 import { linkToEntities } from "../code/data-access.ts";
 import { compareText } from "../../model/order.ts";
 
@@ -26,7 +26,7 @@ const ROUTING_PACKAGES: Partial<Record<string, Framework>> = {
   hono: "hono", h3: "nitro", nitropack: "nitro",
 };
 
-export function buildModel(workspace: Workspace, facts: FileFacts[], input: BuildInput): ArchitectureModel {
+export function buildModel(workspace: Workspace, facts: FileFacts[], input: BuildInput, schemaSources: SchemaSources): ArchitectureModel {
   const index = new ProjectIndex(facts);
   const serviceOf = serviceLookup(workspace);
   const walker = new RouteWalker(index, serviceOf);
@@ -40,7 +40,7 @@ export function buildModel(workspace: Workspace, facts: FileFacts[], input: Buil
   const withInputs = endpoints.map((e) => (e.handlerId ? { ...e, inputs: inputsOf(index, e.handlerId, requestParams) } : e));
   const handlers = handlersOf(withInputs, index, code);
   const services = servicesOf(workspace, facts, withInputs);
-  const data = ingestData(workspace.root, index);
+  const data = ingestData(index, schemaSources);
   const coverage = coverageOf(workspace, facts, { ...input, warnings: [...input.warnings, ...graphql.warnings, ...data.warnings] }, walker, endpoints, services);
   return {
     schemaVersion: 1,

@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ingest } from "../../../src/ingest/index.ts";
-import { readPrismaSchemas } from "../../../src/ingest/data/prisma.ts";
+import { loadPrismaAst, readPrismaSchemas } from "../../../src/ingest/data/prisma.ts";
 import type { Entity } from "../../../src/model/types.ts";
 
 /** "name:type" with "?" when nullable and "=default". */
@@ -103,8 +103,8 @@ model User {
 }
 `;
 
-  it("maps Prisma's defaults: DateTime → timestamp(3), Decimal → numeric(65,30), optional relations SET NULL", () => {
-    const { entities: found, warnings } = readPrismaSchemas([{ path: "prisma/schema.prisma", text: schema }]);
+  it("maps Prisma's defaults: DateTime → timestamp(3), Decimal → numeric(65,30), optional relations SET NULL", async () => {
+    const { entities: found, warnings } = readPrismaSchemas([{ path: "prisma/schema.prisma", text: schema }], await loadPrismaAst());
     assert.deepEqual(warnings, []);
     const tag = found.find((e) => e.name === "Tag");
     assert.deepEqual(columns(tag), ["name:text", "scope:text", "label:text?", "role:Role='MEMBER'", "price:numeric(65,30)", "seen:timestamp(3)=now()", "ratio:double precision", "ownerId:uuid?"]);
@@ -115,8 +115,8 @@ model User {
     assert.deepEqual(tag?.location, { file: "prisma/schema.prisma", line: 12, column: 1 });
   });
 
-  it("reports a schema it cannot parse with its line, and reads no models from it", () => {
-    const { entities: found, warnings } = readPrismaSchemas([{ path: "prisma/schema.prisma", text: "model A {\n  id Int @id\n  broken broken broken(\n}\n" }]);
+  it("reports a schema it cannot parse with its line, and reads no models from it", async () => {
+    const { entities: found, warnings } = readPrismaSchemas([{ path: "prisma/schema.prisma", text: "model A {\n  id Int @id\n  broken broken broken(\n}\n" }], await loadPrismaAst());
     assert.deepEqual(found, []);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /^prisma\/schema\.prisma:3:\d+: the Prisma schema could not be parsed/);

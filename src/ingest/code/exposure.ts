@@ -366,7 +366,7 @@ function readsForwardedFor(sym: Sym, depth: number): boolean {
 /** rate-limiter-flexible counts what `limiter.consume(key)` is given. */
 function flexibleConsumers(index: ProjectIndex, serviceOf: (file: string) => string): RateLimiter[] {
   const out: RateLimiter[] = [];
-  for (const call of index.allCalls()) {
+  for (const call of index.callsNamed(...CONSUME_METHODS)) {
     if (!CONSUME_METHODS.has(calleeProp(call.callee) ?? "") || !call.args[0] || call.callee.k !== "member") continue;
     const receiver = index.resolve(call.callee.obj);
     const root = receiver.k === "new" ? extRoot(receiver.callee) : undefined;
@@ -465,10 +465,11 @@ function directCredentialOperations(index: ProjectIndex): Map<string, Credential
   const byFn = new Map<string, CredentialOperation[]>();
   for (const call of index.allCalls()) {
     if (!call.fn) continue;
-    const root = extRoot(index.resolve(call.callee));
+    const callee = index.resolve(call.callee);
+    const root = extRoot(callee);
     if (!root) continue;
     const { pkg, path } = extPath(root);
-    const method = methodName(index.resolve(call.callee), { path });
+    const method = methodName(callee, { path });
     const match = CREDENTIAL_APIS.find((api) => api.pkg.test(packageName(pkg)) && api.method.test(method));
     if (!match) continue;
     const list = byFn.get(call.fn) ?? [];

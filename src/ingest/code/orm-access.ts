@@ -94,9 +94,14 @@ export function buildOrmAccesses(index: ProjectIndex): OrmAccess[] {
 }
 
 /** Callback function id → the client whose transaction runs it (`prisma.$transaction(async (tx) => …)`). */
-export function transactionCallbacks(index: ProjectIndex): Map<string, Sym> {
+export function transactionCallbacks(index: ProjectIndex): ReadonlyMap<string, Sym> {
+  // Asked by the ORM reader and by the transaction marking: read once per index.
+  return index.reading("orm.transactionCallbacks", index, () => readTransactionCallbacks(index));
+}
+
+function readTransactionCallbacks(index: ProjectIndex): Map<string, Sym> {
   const byFn = new Map<string, Sym>();
-  for (const call of index.allCalls()) {
+  for (const call of index.callsNamed(...TRANSACTION_METHODS)) {
     const method = methodOf(call.callee);
     if (!method || !TRANSACTION_METHODS.has(method.prop)) continue;
     for (const arg of call.args) if (arg.k === "fn") byFn.set(arg.id, method.obj);
@@ -114,7 +119,7 @@ function methodOf(callee: Sym): { obj: Sym; prop: string } | undefined {
 /** The call locations inside `prisma.$transaction([a(), b()])`: those run in one transaction. */
 export function batchedTransactionCalls(index: ProjectIndex): Set<string> {
   const locs = new Set<string>();
-  for (const call of index.allCalls()) {
+  for (const call of index.callsNamed("$transaction")) {
     if (call.callee.k !== "member" || call.callee.prop !== "$transaction") continue;
     const [first] = call.args;
     if (first?.k === "arr") for (const item of first.items) if (item.k === "call") locs.add(locKey(item.loc));

@@ -53,8 +53,11 @@ export interface ContextRecogniser {
 
 export class RoutingGraph {
   readonly contexts = new Map<string, RoutingContext>();
+  /** Method → the recognisers whose contexts it returns, in recogniser order (asked for every call on a value). */
+  private readonly chainingByMethod: ReadonlyMap<string, ContextRecogniser[]>;
 
   constructor(readonly index: ProjectIndex, private readonly recognisers: readonly ContextRecogniser[]) {
+    this.chainingByMethod = chainingRecognisers(recognisers);
     for (const call of index.allCalls()) this.collect(call);
     for (const ctx of this.contexts.values()) ctx.calls.sort(byPosition);
   }
@@ -122,8 +125,8 @@ export class RoutingGraph {
   /** `app.get(…)` returns `app` in frameworks whose methods chain. */
   private chainedContext(callee: Sym): RoutingContext | undefined {
     if (callee.k !== "member") return undefined;
-    const chaining = this.recognisers.filter((r) => r.chains?.has(callee.prop));
-    if (!chaining.length) return undefined;
+    const chaining = this.chainingByMethod.get(callee.prop);
+    if (!chaining) return undefined;
     const ctx = this.contextOf(callee.obj);
     return ctx && (!ctx.framework || chaining.some((r) => r.framework === ctx.framework)) ? ctx : undefined;
   }
@@ -175,6 +178,18 @@ export class RoutingGraph {
     if (HTTP_METHODS.has(prop)) return this.routeChain(this.index.resolve(obj), depth + 1);
     return undefined;
   }
+}
+
+function chainingRecognisers(recognisers: readonly ContextRecogniser[]): Map<string, ContextRecogniser[]> {
+  const byMethod = new Map<string, ContextRecogniser[]>();
+  for (const r of recognisers) {
+    for (const method of r.chains ?? []) {
+      const list = byMethod.get(method);
+      if (list) list.push(r);
+      else byMethod.set(method, [r]);
+    }
+  }
+  return byMethod;
 }
 
 function byPosition(a: ContextCall, b: ContextCall): number {

@@ -127,6 +127,8 @@ function extraFacts<T>(index: ProjectIndex, key: string): T[] {
 // ---- served resources -----------------------------------------------------------------------
 
 const ROUTE_METHODS: Record<string, HttpMethod> = { get: "GET", all: "ALL" };
+/** The only method names registrationOf reads. */
+const REGISTRATION_METHODS = ["use", "register", ...Object.keys(ROUTE_METHODS)];
 const LISTING_PACKAGE = /(^|[-/])serve-?index($|-)/;
 const STATIC_PACKAGES = new Set(["serve-static", "koa-static", "@fastify/static", "fastify-static", "koa-static-cache", "@koa/static"]);
 const FILE_SENDERS = new Set(["sendFile", "download", "sendfile"]);
@@ -138,7 +140,7 @@ type Served = Pick<ServedResource, "kind" | "library" | "folder" | "servedAt"> &
 function servedResources(index: ProjectIndex, serviceOf: (file: string) => string): ServedResource[] {
   const out: ServedResource[] = [];
   const byFunction = new Map<string, Served[]>();
-  for (const call of index.allCalls()) {
+  for (const call of index.callsNamed(...REGISTRATION_METHODS)) {
     const registration = registrationOf(call, index);
     if (!registration) continue;
     const handlers = flattenHandlers(registration.items, index);
@@ -370,7 +372,7 @@ function flexibleConsumers(index: ProjectIndex, serviceOf: (file: string) => str
     if (!CONSUME_METHODS.has(calleeProp(call.callee) ?? "") || !call.args[0] || call.callee.k !== "member") continue;
     const receiver = index.resolve(call.callee.obj);
     const root = receiver.k === "new" ? extRoot(receiver.callee) : undefined;
-    if (!root || extPath(root).pkg !== "rate-limiter-flexible") continue;
+    if (!root || packageName(root.pkg) !== "rate-limiter-flexible") continue;
     out.push({ serviceId: serviceOf(call.loc.file), library: "rate-limiter-flexible", location: call.loc, ...(call.fn ? { appliesTo: call.fn } : {}), key: keyOfValue(call.args[0], call.loc) });
   }
   return out;
@@ -422,7 +424,7 @@ function trustProxySettings(index: ProjectIndex, serviceOf: (file: string) => st
       continue;
     }
     const root = extRoot(index.resolve(call.callee));
-    if (root && extPath(root).pkg === "fastify" && extPath(root).path.length <= 1) {
+    if (root && packageName(root.pkg) === "fastify" && extPath(root).path.length <= 1) {
       const trust = objectArg(index, call.args[0])?.props.trustProxy;
       if (trust) add("fastify", literalValue(index, trust), call.loc);
     }

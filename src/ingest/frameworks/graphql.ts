@@ -371,11 +371,11 @@ class GraphqlLinker {
 
   /** `expressMiddleware(server, …)`, `startStandaloneServer(server, …)`: library calls given the server. */
   private callsWithServer(server: ServerFound): CallFact[] {
-    return [...this.index.allCalls()].filter((c) => c.args.length > 0 && extRoot(this.index.resolve(c.callee)) !== undefined && c.args.some((a) => this.isServer(a, server)));
+    return this.index.allCalls().filter((c) => c.args.length > 0 && extRoot(this.index.resolve(c.callee)) !== undefined && c.args.some((a) => this.isServer(a, server)));
   }
 
   private callsOnServer(server: ServerFound): CallFact[] {
-    return [...this.index.allCalls()].filter((c) => c.callee.k === "member" && this.isServer(c.callee.obj, server));
+    return this.index.allCalls().filter((c) => c.callee.k === "member" && this.isServer(c.callee.obj, server));
   }
 
   private isServer(sym: Sym, server: ServerFound): boolean {

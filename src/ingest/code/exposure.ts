@@ -417,13 +417,16 @@ function trustProxySettings(index: ProjectIndex, serviceOf: (file: string) => st
   const add = (framework: TrustProxySetting["framework"], value: unknown, location: SourceLocation) => {
     if (typeof value === "boolean" || typeof value === "number" || typeof value === "string") out.push({ serviceId: serviceOf(location.file), framework, value, location });
   };
-  for (const call of index.allCalls()) {
+  const calls = index.allCalls();
+  const callees = index.resolvedCallees();
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i];
     const method = calleeProp(call.callee);
     if ((method === "set" || method === "enable") && literalString(index, call.args[0]) === "trust proxy") {
       add("express", method === "enable" ? true : call.args[1] ? literalValue(index, call.args[1]) : undefined, call.loc);
       continue;
     }
-    const root = extRoot(index.resolve(call.callee));
+    const root = extRoot(callees[i]);
     if (root && packageName(root.pkg) === "fastify" && extPath(root).path.length <= 1) {
       const trust = objectArg(index, call.args[0])?.props.trustProxy;
       if (trust) add("fastify", literalValue(index, trust), call.loc);
@@ -465,9 +468,12 @@ function credentialOperations(index: ProjectIndex, requestParams: ReadonlyMap<st
 
 function directCredentialOperations(index: ProjectIndex): Map<string, CredentialOperation[]> {
   const byFn = new Map<string, CredentialOperation[]>();
-  for (const call of index.allCalls()) {
+  const calls = index.allCalls();
+  const callees = index.resolvedCallees();
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i];
     if (!call.fn) continue;
-    const callee = index.resolve(call.callee);
+    const callee = callees[i];
     const root = extRoot(callee);
     if (!root) continue;
     const { pkg, path } = extPath(root);

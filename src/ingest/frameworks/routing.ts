@@ -58,7 +58,8 @@ export class RoutingGraph {
 
   constructor(readonly index: ProjectIndex, private readonly recognisers: readonly ContextRecogniser[]) {
     this.chainingByMethod = chainingRecognisers(recognisers);
-    for (const call of index.allCalls()) this.collect(call);
+    const callees = index.resolvedCallees();
+    index.allCalls().forEach((call, i) => this.collect(call, callees[i]));
     for (const ctx of this.contexts.values()) ctx.calls.sort(byPosition);
   }
 
@@ -145,7 +146,8 @@ export class RoutingGraph {
     return ctx;
   }
 
-  private collect(call: CallFact): void {
+  /** @param resolvedCallee what `call.callee` resolves to */
+  private collect(call: CallFact, resolvedCallee: Sym): void {
     if (call.callee.k === "member") {
       const method = call.callee.prop;
       const ctx = this.contextOfValue(call.callee.obj);
@@ -159,7 +161,7 @@ export class RoutingGraph {
       return;
     }
     // A project function called with a context: `registerRoutes(app)`, `require('./routes')(app)`.
-    const callee = this.index.resolve(call.callee);
+    const callee = resolvedCallee;
     if (callee.k !== "fn") return;
     call.args.forEach((arg, i) => {
       const ctx = this.contextOfValue(arg);

@@ -46,6 +46,17 @@ export class ProjectIndex {
   private callList: CallFact[] | undefined;
 
   /**
+   * What each call's callee resolves to, aligned with allCalls(). Every callee was resolved once
+   * when the index was built, so these are that memo's answers, read in one pass instead of one
+   * lookup per call in each step that scans every call.
+   */
+  resolvedCallees(): readonly Sym[] {
+    return (this.calleeList ??= this.allCalls().map((call) => this.resolve(call.callee)));
+  }
+
+  private calleeList: Sym[] | undefined;
+
+  /**
    * The calls whose callee is named one of `names` (see `calleeName`), in allCalls() order. Link
    * steps that look for a few methods (`$transaction`, `belongsTo`) then read a handful of calls
    * instead of scanning every call of the project.

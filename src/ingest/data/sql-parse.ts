@@ -52,6 +52,8 @@ function statementsOf(result: PgNode, bytes: Buffer): ParsedStatement[] {
 }
 
 function salvage(text: string, bytes: Buffer, firstError: unknown): ParsedSql {
+  // Without a ';' the only chunk is the whole text: no need to scan for the others.
+  if (!text.includes(";") && !LONE_SURROGATE.test(text)) return { statements: [], errors: [syntaxError(firstError)] };
   let tokens: { start: number; end: number; text: string }[];
   try {
     tokens = scanSync(text).tokens;
@@ -62,7 +64,7 @@ function salvage(text: string, bytes: Buffer, firstError: unknown): ParsedSql {
   const errors: SqlSyntaxError[] = [];
   const chunks = chunkBounds(tokens, bytes.length).slice(0, MAX_SALVAGED_CHUNKS);
   // One chunk spanning the whole text would be parsed again unchanged and fail the same way
-  // (most SQL fragments from code land here): skip that second parse.
+  // (most SQL fragments from code land here, or in the check above): skip that second parse.
   if (isWholeText(chunks, text, bytes)) return { statements: [], errors: [syntaxError(firstError)] };
   for (const [from, to] of chunks) {
     // Everything outside the chunk becomes blank, so offsets in the result stay file offsets.

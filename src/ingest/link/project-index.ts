@@ -79,7 +79,9 @@ export class ProjectIndex {
   reading<T>(table: string, key: object, compute: () => T): T {
     let memo = this.readings.get(table);
     if (!memo) this.readings.set(table, (memo = new WeakMap()));
-    if (memo.has(key)) return memo.get(key) as T;
+    // One probe for a hit; has() only tells a stored undefined from a miss.
+    const known = memo.get(key);
+    if (known !== undefined || memo.has(key)) return known as T;
     const value = compute();
     memo.set(key, value);
     return value;

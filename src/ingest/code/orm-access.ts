@@ -8,7 +8,7 @@ import type { DataAccess, SourceLocation } from "../../model/types.ts";
 import type { CallFact } from "../js/facts.ts";
 import { litString, own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
-import { extRoot, literalNumber, literalString, locKey, objectArg, packageName, possibleValues, resolveShallow } from "./values.ts";
+import { extRoot, literalNumber, literalString, locKey, objectArg, packageName, possibleValues, resolveShallow, sameLocation } from "./values.ts";
 
 export interface OrmAccess {
   loc: SourceLocation;
@@ -133,7 +133,7 @@ export function chainOf(call: CallFact): Chain | undefined {
   while (segments.length < MAX_CHAIN) {
     // A call written elsewhere (`const rows = await db("t"); rows.map(…)`) is a value, not part of this chain,
     // unless it makes a repository or model the chain queries.
-    if (current.k === "call" && segments.length && locKey(current.loc) !== locKey(call.loc) && !REPOSITORY_FACTORIES.has(calleeName(current.callee))) break;
+    if (current.k === "call" && segments.length && !sameLocation(current.loc, call.loc) && !REPOSITORY_FACTORIES.has(calleeName(current.callee))) break;
     if (current.k === "call" && current.callee.k === "member") {
       segments.push({ name: current.callee.prop, args: current.args });
       current = current.callee.obj;

@@ -552,7 +552,13 @@ class PatternParser {
     }
     const atom = this.s.slice(start, this.i);
     const { min, max } = this.quantifier();
-    return { ...term, atom, text: this.s.slice(start, this.i), min, max };
+    // Each reader returns a fresh object: completing it in place saves a copy per term.
+    const complete = term as Term;
+    complete.atom = atom;
+    complete.text = this.s.slice(start, this.i);
+    complete.min = min;
+    complete.max = max;
+    return complete;
   }
 
   private group(): Omit<Term, "text" | "atom" | "min" | "max"> {

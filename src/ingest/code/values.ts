@@ -78,6 +78,11 @@ export function locKey(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
 
+/** Whether two locations are the same place: what comparing their locKeys says, without building the keys. */
+export function sameLocation(a: SourceLocation, b: SourceLocation): boolean {
+  return a.line === b.line && a.column === b.column && a.file === b.file;
+}
+
 export function byLocation(a: SourceLocation, b: SourceLocation): number {
   return compareText(a.file, b.file) || a.line - b.line || a.column - b.column;
 }

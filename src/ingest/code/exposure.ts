@@ -127,6 +127,8 @@ function extraFacts<T>(index: ProjectIndex, key: string): T[] {
 // ---- served resources -----------------------------------------------------------------------
 
 const ROUTE_METHODS: Record<string, HttpMethod> = { get: "GET", all: "ALL" };
+/** The only method names registrationOf reads. */
+const REGISTRATION_METHODS = ["use", "register", ...Object.keys(ROUTE_METHODS)];
 const LISTING_PACKAGE = /(^|[-/])serve-?index($|-)/;
 const STATIC_PACKAGES = new Set(["serve-static", "koa-static", "@fastify/static", "fastify-static", "koa-static-cache", "@koa/static"]);
 const FILE_SENDERS = new Set(["sendFile", "download", "sendfile"]);
@@ -138,7 +140,7 @@ type Served = Pick<ServedResource, "kind" | "library" | "folder" | "servedAt"> &
 function servedResources(index: ProjectIndex, serviceOf: (file: string) => string): ServedResource[] {
   const out: ServedResource[] = [];
   const byFunction = new Map<string, Served[]>();
-  for (const call of index.allCalls()) {
+  for (const call of index.callsNamed(...REGISTRATION_METHODS)) {
     const registration = registrationOf(call, index);
     if (!registration) continue;
     const handlers = flattenHandlers(registration.items, index);
@@ -366,11 +368,11 @@ function readsForwardedFor(sym: Sym, depth: number): boolean {
 /** rate-limiter-flexible counts what `limiter.consume(key)` is given. */
 function flexibleConsumers(index: ProjectIndex, serviceOf: (file: string) => string): RateLimiter[] {
   const out: RateLimiter[] = [];
-  for (const call of index.allCalls()) {
+  for (const call of index.callsNamed(...CONSUME_METHODS)) {
     if (!CONSUME_METHODS.has(calleeProp(call.callee) ?? "") || !call.args[0] || call.callee.k !== "member") continue;
     const receiver = index.resolve(call.callee.obj);
     const root = receiver.k === "new" ? extRoot(receiver.callee) : undefined;
-    if (!root || extPath(root).pkg !== "rate-limiter-flexible") continue;
+    if (!root || packageName(root.pkg) !== "rate-limiter-flexible") continue;
     out.push({ serviceId: serviceOf(call.loc.file), library: "rate-limiter-flexible", location: call.loc, ...(call.fn ? { appliesTo: call.fn } : {}), key: keyOfValue(call.args[0], call.loc) });
   }
   return out;
@@ -415,14 +417,17 @@ function trustProxySettings(index: ProjectIndex, serviceOf: (file: string) => st
   const add = (framework: TrustProxySetting["framework"], value: unknown, location: SourceLocation) => {
     if (typeof value === "boolean" || typeof value === "number" || typeof value === "string") out.push({ serviceId: serviceOf(location.file), framework, value, location });
   };
-  for (const call of index.allCalls()) {
+  const calls = index.allCalls();
+  const callees = index.resolvedCallees();
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i];
     const method = calleeProp(call.callee);
     if ((method === "set" || method === "enable") && literalString(index, call.args[0]) === "trust proxy") {
       add("express", method === "enable" ? true : call.args[1] ? literalValue(index, call.args[1]) : undefined, call.loc);
       continue;
     }
-    const root = extRoot(index.resolve(call.callee));
-    if (root && extPath(root).pkg === "fastify" && extPath(root).path.length <= 1) {
+    const root = extRoot(callees[i]);
+    if (root && packageName(root.pkg) === "fastify" && extPath(root).path.length <= 1) {
       const trust = objectArg(index, call.args[0])?.props.trustProxy;
       if (trust) add("fastify", literalValue(index, trust), call.loc);
     }
@@ -463,12 +468,16 @@ function credentialOperations(index: ProjectIndex, requestParams: ReadonlyMap<st
 
 function directCredentialOperations(index: ProjectIndex): Map<string, CredentialOperation[]> {
   const byFn = new Map<string, CredentialOperation[]>();
-  for (const call of index.allCalls()) {
+  const calls = index.allCalls();
+  const callees = index.resolvedCallees();
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i];
     if (!call.fn) continue;
-    const root = extRoot(index.resolve(call.callee));
+    const callee = callees[i];
+    const root = extRoot(callee);
     if (!root) continue;
     const { pkg, path } = extPath(root);
-    const method = methodName(index.resolve(call.callee), { path });
+    const method = methodName(callee, { path });
     const match = CREDENTIAL_APIS.find((api) => api.pkg.test(packageName(pkg)) && api.method.test(method));
     if (!match) continue;
     const list = byFn.get(call.fn) ?? [];

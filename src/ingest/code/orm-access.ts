@@ -8,7 +8,7 @@ import type { DataAccess, SourceLocation } from "../../model/types.ts";
 import type { CallFact } from "../js/facts.ts";
 import { litString, own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
-import { extRoot, literalNumber, literalString, locKey, objectArg, packageName, possibleValues, resolveShallow } from "./values.ts";
+import { extRoot, literalNumber, literalString, locKey, objectArg, packageName, possibleValues, resolveShallow, sameLocation } from "./values.ts";
 
 export interface OrmAccess {
   loc: SourceLocation;
@@ -94,9 +94,14 @@ export function buildOrmAccesses(index: ProjectIndex): OrmAccess[] {
 }
 
 /** Callback function id → the client whose transaction runs it (`prisma.$transaction(async (tx) => …)`). */
-export function transactionCallbacks(index: ProjectIndex): Map<string, Sym> {
+export function transactionCallbacks(index: ProjectIndex): ReadonlyMap<string, Sym> {
+  // Asked by the ORM reader and by the transaction marking: read once per index.
+  return index.reading("orm.transactionCallbacks", index, () => readTransactionCallbacks(index));
+}
+
+function readTransactionCallbacks(index: ProjectIndex): Map<string, Sym> {
   const byFn = new Map<string, Sym>();
-  for (const call of index.allCalls()) {
+  for (const call of index.callsNamed(...TRANSACTION_METHODS)) {
     const method = methodOf(call.callee);
     if (!method || !TRANSACTION_METHODS.has(method.prop)) continue;
     for (const arg of call.args) if (arg.k === "fn") byFn.set(arg.id, method.obj);
@@ -114,7 +119,7 @@ function methodOf(callee: Sym): { obj: Sym; prop: string } | undefined {
 /** The call locations inside `prisma.$transaction([a(), b()])`: those run in one transaction. */
 export function batchedTransactionCalls(index: ProjectIndex): Set<string> {
   const locs = new Set<string>();
-  for (const call of index.allCalls()) {
+  for (const call of index.callsNamed("$transaction")) {
     if (call.callee.k !== "member" || call.callee.prop !== "$transaction") continue;
     const [first] = call.args;
     if (first?.k === "arr") for (const item of first.items) if (item.k === "call") locs.add(locKey(item.loc));
@@ -128,7 +133,7 @@ export function chainOf(call: CallFact): Chain | undefined {
   while (segments.length < MAX_CHAIN) {
     // A call written elsewhere (`const rows = await db("t"); rows.map(…)`) is a value, not part of this chain,
     // unless it makes a repository or model the chain queries.
-    if (current.k === "call" && segments.length && locKey(current.loc) !== locKey(call.loc) && !REPOSITORY_FACTORIES.has(calleeName(current.callee))) break;
+    if (current.k === "call" && segments.length && !sameLocation(current.loc, call.loc) && !REPOSITORY_FACTORIES.has(calleeName(current.callee))) break;
     if (current.k === "call" && current.callee.k === "member") {
       segments.push({ name: current.callee.prop, args: current.args });
       current = current.callee.obj;

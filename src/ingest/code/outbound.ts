@@ -12,7 +12,7 @@ import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { originOf, reachableFunctions } from "../link/taint.ts";
 import { projectFunctions, type RequestParam } from "./request-reads.ts";
-import { argSyms, byLocation, extPath, extRoot, literalNumber, locKey, objectArg, packageName, possibleValues, renderText, resolveShallow } from "./values.ts";
+import { addToList, argSyms, byLocation, extPath, extRoot, literalNumber, locKey, objectArg, packageName, possibleValues, renderText, resolveShallow } from "./values.ts";
 import { visitorKeys } from "oxc-parser";
 
 export const OUTBOUND_CANDIDATES = "code.outboundCandidates";
@@ -241,7 +241,7 @@ function linkContext(index: ProjectIndex, requestParams: ReadonlyMap<string, Req
   const ctx: Context = { index, requestParams, modifiers: new Map(), timers: new Map(), defaults: new Map(), retryInstances: new Set(), retryFunctions: new Set(), breakerFunctions: new Set() };
   for (const facts of index.files.values()) {
     for (const m of (facts.extra[OUTBOUND_MODIFIERS] ?? []) as ModifierFact[]) {
-      for (const target of m.targets) ctx.modifiers.set(target, [...(ctx.modifiers.get(target) ?? []), m]);
+      for (const target of m.targets) addToList(ctx.modifiers, target, m);
     }
     for (const t of (facts.extra[ABORT_TIMERS] ?? []) as AbortTimerFact[]) {
       const controller = resolveShallow(index, t.controller);

@@ -19,7 +19,7 @@ import { chainOf, OPERATIONS, type Segment } from "./orm-access.ts";
 import { inputOf, projectFunctions, requestParamKey, type RequestParam } from "./request-reads.ts";
 import { GUARDS, type GuardFact } from "./sink-context.ts";
 import { mongoStyleQuery, SINK_CANDIDATES, type SinkCandidateFact } from "./sinks.ts";
-import { byLocation, extPath, extRoot, literalString, locKey, memberChain, objectArg, paramChain, resolveShallow } from "./values.ts";
+import { addToList, byLocation, extPath, extRoot, literalString, locKey, memberChain, objectArg, paramChain, resolveShallow } from "./values.ts";
 
 export const OWNER_COMPARISONS = "code.ownerComparisons";
 
@@ -142,7 +142,8 @@ export function buildAccessControl(index: ProjectIndex, requestParams: ReadonlyM
 type Pair = { column: string; value: Sym };
 
 class AccessContext {
-  private callsByLoc?: Map<string, CallFact[]>;
+  /** Calls by `line:column`, per file: indexed when a query in that file is first read. */
+  private readonly callsByFile = new Map<string, Map<string, CallFact[]>>();
   private handlersByFn?: Map<string, string[]>;
 
   constructor(
@@ -528,17 +529,20 @@ class AccessContext {
 
   /** A chain's calls all start at one position: the outermost one (the longest chain) is the query. */
   outermostCallAt(loc: SourceLocation): CallFact | undefined {
-    if (!this.callsByLoc) {
-      this.callsByLoc = new Map();
-      for (const call of this.index.allCalls()) {
-        const key = locKey(call.loc);
-        const list = this.callsByLoc.get(key);
-        if (list) list.push(call);
-        else this.callsByLoc.set(key, [call]);
-      }
-    }
-    const calls = this.callsByLoc.get(locKey(loc)) ?? [];
+    const calls = this.callsIn(loc.file).get(`${loc.line}:${loc.column}`) ?? [];
     return [...calls].sort((a, b) => chainLength(b.callee) - chainLength(a.callee))[0];
+  }
+
+  /** A file's calls by position. Only files with ORM queries are asked about: indexing every call of the project cost more. */
+  private callsIn(file: string): Map<string, CallFact[]> {
+    let byPosition = this.callsByFile.get(file);
+    if (!byPosition) {
+      byPosition = new Map();
+      // A file's calls are the ones whose location is in it (the analyser records both from one path).
+      for (const call of this.index.files.get(file)?.calls ?? []) addToList(byPosition, `${call.loc.line}:${call.loc.column}`, call);
+      this.callsByFile.set(file, byPosition);
+    }
+    return byPosition;
   }
 }
 

@@ -10,7 +10,7 @@ import type { Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { originOf, reachableFunctions } from "../link/taint.ts";
 import { projectFunctions, type RequestParam, type RequestStyle } from "./request-reads.ts";
-import { byLocation, extPath, extRoot, literalNumber, locKey, objectArg, packageName, resolveShallow } from "./values.ts";
+import { addToList, byLocation, extPath, extRoot, literalNumber, locKey, objectArg, packageName, resolveShallow } from "./values.ts";
 import { compareText } from "../../model/order.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -93,7 +93,7 @@ function requestFunctionIds(requestParams: ReadonlyMap<string, RequestParam>): M
 function startupSeeds(index: ProjectIndex): string[] {
   const seeds: string[] = [];
   for (const call of index.allCalls()) {
-    if (!call.fn) seeds.push(...projectFunctions(index, call.callee), ...call.args.flatMap((a) => projectFunctions(index, a)));
+    if (!call.fn) forEachTarget(index, call, (id) => seeds.push(id));
   }
   return seeds;
 }
@@ -105,17 +105,22 @@ function startupSeeds(index: ProjectIndex): string[] {
 function reachableFrom(index: ProjectIndex, seeds: Iterable<string>): Set<string> {
   const seen = new Set<string>();
   const queue = [...seeds].filter((id) => !seen.has(id) && seen.add(id));
-  while (queue.length) {
-    for (const call of index.callsIn.get(queue.pop()!) ?? []) {
-      for (const target of [...projectFunctions(index, call.callee), ...call.args.flatMap((a) => projectFunctions(index, a))]) {
-        if (!seen.has(target)) {
-          seen.add(target);
-          queue.push(target);
-        }
-      }
+  const visit = (target: string) => {
+    if (!seen.has(target)) {
+      seen.add(target);
+      queue.push(target);
     }
+  };
+  while (queue.length) {
+    for (const call of index.callsIn.get(queue.pop()!) ?? []) forEachTarget(index, call, visit);
   }
   return seen;
+}
+
+/** The project functions a call calls, then those it hands over as arguments, in that order (without building a list per call). */
+function forEachTarget(index: ProjectIndex, call: CallFact, visit: (fnId: string) => void): void {
+  for (const id of projectFunctions(index, call.callee)) visit(id);
+  for (const arg of call.args) for (const id of projectFunctions(index, arg)) visit(id);
 }
 
 function processHandlers(link: Link): ProcessHandler[] {
@@ -144,7 +149,7 @@ function processHandlers(link: Link): ProcessHandler[] {
 
 function groupByFn<T extends { fn?: string }>(facts: T[]): Map<string, T[]> {
   const map = new Map<string, T[]>();
-  for (const f of facts) if (f.fn) map.set(f.fn, [...(map.get(f.fn) ?? []), f]);
+  for (const f of facts) if (f.fn) addToList(map, f.fn, f);
   return map;
 }
 
@@ -383,7 +388,7 @@ function isTrue(index: ProjectIndex, sym: Sym): boolean {
 /** Hand-written loops: kept when the retried code reaches an outbound call. */
 function retryLoops(link: Link, outboundCalls: readonly OutboundCall[]): RetryPolicy[] {
   const callsByFn = new Map<string, OutboundCall[]>();
-  for (const call of outboundCalls) if (call.functionId) callsByFn.set(call.functionId, [...(callsByFn.get(call.functionId) ?? []), call]);
+  for (const call of outboundCalls) if (call.functionId) addToList(callsByFn, call.functionId, call);
   const out: RetryPolicy[] = [];
   for (const { file, fact } of factsOf<RetryLoopFact>(link.index, RETRY_LOOPS)) {
     if (isTestFile(file.path) || !fact.fn) continue;

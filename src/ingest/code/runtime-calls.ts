@@ -12,7 +12,7 @@ import type { ProjectIndex } from "../link/project-index.ts";
 import { originOf } from "../link/taint.ts";
 import type { RequestParam } from "./request-reads.ts";
 import { visitorKeys } from "oxc-parser";
-import { byLocation, extPath, extRoot, locKey, packageName, resolveShallow } from "./values.ts";
+import { addToList, byLocation, extPath, extRoot, locKey, packageName, resolveShallow } from "./values.ts";
 
 export const RUNTIME_CANDIDATES = "code.runtimeCandidates";
 /** Locations of `x = new Pool()` / `this.db ??= createPool()`: a client kept outside the call. */
@@ -409,7 +409,7 @@ function literalLocation(index: ProjectIndex, source: string, file: string): Sou
     for (const facts of index.files.values()) {
       for (const { text, loc } of (facts.extra[REGEX_LITERALS] ?? []) as RegexLiteralFact[]) {
         const body = regexLiteralBody(text);
-        if (body !== undefined) byPattern.set(body, [...(byPattern.get(body) ?? []), loc]);
+        if (body !== undefined) addToList(byPattern, body, loc);
       }
     }
     literalsByIndex.set(index, byPattern);
@@ -552,7 +552,13 @@ class PatternParser {
     }
     const atom = this.s.slice(start, this.i);
     const { min, max } = this.quantifier();
-    return { ...term, atom, text: this.s.slice(start, this.i), min, max };
+    // Each reader returns a fresh object: completing it in place saves a copy per term.
+    const complete = term as Term;
+    complete.atom = atom;
+    complete.text = this.s.slice(start, this.i);
+    complete.min = min;
+    complete.max = max;
+    return complete;
   }
 
   private group(): Omit<Term, "text" | "atom" | "min" | "max"> {

@@ -248,7 +248,7 @@ function usesOf(index: ProjectIndex, requestParams: ReadonlyMap<string, RequestP
   const root = extRoot(callee);
   const fromPackage = root ? packageUses(index, fact, extPath(root)) : [];
   // An unknown package's client (`new MarsDB.Collection()`) is still read by its method names.
-  const queryable = !root || !NOT_QUERY_PACKAGES.has(extPath(root).pkg);
+  const queryable = !root || !NOT_QUERY_PACKAGES.has(packageName(root.pkg));
   const fromMethod = !fromPackage.length && queryable && callee.k === "member" ? methodUses(index, requestParams, fact, callee.prop) : [];
   return [...nosqlWhere(fact.args), ...fromPackage, ...fromMethod];
 }
@@ -263,7 +263,7 @@ function receiverPackage(index: ProjectIndex, sym: Sym, depth = 0): string | und
   const value = index.resolve(sym);
   switch (value.k) {
     case "ext":
-      return extPath(value).pkg;
+      return packageName(value.pkg);
     case "member":
       return receiverPackage(index, value.obj, depth + 1);
     case "call":
@@ -283,7 +283,7 @@ function usesDocumentClient(index: ProjectIndex): boolean {
     uses = false;
     for (const call of index.allCalls()) {
       const root = extRoot(call.callee);
-      if (root && DOCUMENT_CLIENTS.has(extPath(root).pkg)) {
+      if (root && DOCUMENT_CLIENTS.has(packageName(root.pkg))) {
         uses = true;
         break;
       }
@@ -540,7 +540,7 @@ export function mongoStyleQuery(index: ProjectIndex, fact: SinkCandidateFact): {
   if (fact.form !== "call") return undefined;
   const callee = index.resolve(fact.callee);
   const root = extRoot(callee);
-  if (callee.k !== "member" || (root && NOT_QUERY_PACKAGES.has(extPath(root).pkg))) return undefined;
+  if (callee.k !== "member" || (root && NOT_QUERY_PACKAGES.has(packageName(root.pkg)))) return undefined;
   const method = callee.prop;
   const [first, second] = fact.args;
   if (!first || (!NOSQL_FILTER_METHODS.has(method) && !NOSQL_UPDATE_METHODS.has(method))) return undefined;

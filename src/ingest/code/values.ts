@@ -67,8 +67,20 @@ export function isProcessEnv(sym: Sym): boolean {
   return sym.k === "ext" && sym.pkg === "global" && sym.path[0] === "process" && sym.path[1] === "env";
 }
 
+/** Appends to the list under `key`, in place: copying the list for every entry is quadratic. */
+export function addToList<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 export function locKey(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
+}
+
+/** Whether two locations are the same place: what comparing their locKeys says, without building the keys. */
+export function sameLocation(a: SourceLocation, b: SourceLocation): boolean {
+  return a.line === b.line && a.column === b.column && a.file === b.file;
 }
 
 export function byLocation(a: SourceLocation, b: SourceLocation): number {

@@ -26,18 +26,16 @@ interface SchemaDecl {
 
 export function readMongooseModels(index: ProjectIndex, builder: SchemaBuilder): void {
   const indexCalls: CallFact[] = [];
-  for (const call of index.allCalls()) {
+  for (const call of index.callsNamed("index")) {
     if (call.callee.k === "member" && call.callee.prop === "index") indexCalls.push(call);
   }
-  for (const facts of index.files.values()) {
-    for (const call of facts.calls) {
-      const model = modelCall(call, index);
-      if (!model) continue;
-      const schema = schemaOf(model.schema, index);
-      if (!schema) continue;
-      addCollection(model.collection, schema, builder);
-      for (const indexCall of indexCalls) addIndexCall(model.collection, schema, indexCall, index, builder);
-    }
+  for (const call of index.callsNamed("model")) {
+    const model = modelCall(call, index);
+    if (!model) continue;
+    const schema = schemaOf(model.schema, index);
+    if (!schema) continue;
+    addCollection(model.collection, schema, builder);
+    for (const indexCall of indexCalls) addIndexCall(model.collection, schema, indexCall, index, builder);
   }
 }
 

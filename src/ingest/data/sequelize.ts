@@ -34,12 +34,12 @@ interface ModelDecl {
 
 export function readSequelizeModels(index: ProjectIndex, builder: SchemaBuilder): void {
   const models = new Map<string, ModelDecl>();
-  for (const call of index.allCalls()) {
+  for (const call of index.callsNamed("define", "init")) {
     const model = modelOf(call, index);
     if (model) models.set(model.key, model);
   }
   for (const model of models.values()) addModel(model, builder);
-  for (const call of index.allCalls()) addBelongsTo(call, models, index, builder);
+  for (const call of index.callsNamed("belongsTo")) addBelongsTo(call, models, index, builder);
 }
 
 function modelOf(call: CallFact, index: ProjectIndex): ModelDecl | undefined {

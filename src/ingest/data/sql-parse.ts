@@ -52,6 +52,8 @@ function statementsOf(result: PgNode, bytes: Buffer): ParsedStatement[] {
 }
 
 function salvage(text: string, bytes: Buffer, firstError: unknown): ParsedSql {
+  // Without a ';' the only chunk is the whole text: no need to scan for the others.
+  if (!text.includes(";") && !LONE_SURROGATE.test(text)) return { statements: [], errors: [syntaxError(firstError)] };
   let tokens: { start: number; end: number; text: string }[];
   try {
     tokens = scanSync(text).tokens;
@@ -61,6 +63,9 @@ function salvage(text: string, bytes: Buffer, firstError: unknown): ParsedSql {
   const statements: ParsedStatement[] = [];
   const errors: SqlSyntaxError[] = [];
   const chunks = chunkBounds(tokens, bytes.length).slice(0, MAX_SALVAGED_CHUNKS);
+  // One chunk spanning the whole text would be parsed again unchanged and fail the same way
+  // (most SQL fragments from code land here, or in the check above): skip that second parse.
+  if (isWholeText(chunks, text, bytes)) return { statements: [], errors: [syntaxError(firstError)] };
   for (const [from, to] of chunks) {
     // Everything outside the chunk becomes blank, so offsets in the result stay file offsets.
     const masked = Buffer.alloc(bytes.length, 0x20);
@@ -74,6 +79,17 @@ function salvage(text: string, bytes: Buffer, firstError: unknown): ParsedSql {
   }
   return { statements: statements.filter((s) => s.end > s.start), errors };
 }
+
+/**
+ * Whether the only chunk is the whole text, so that its masked copy is the text itself: the
+ * bytes decode back to the same string unless the text has lone surrogates (UTF-8 replaces them).
+ */
+function isWholeText(chunks: [number, number][], text: string, bytes: Buffer): boolean {
+  return chunks.length === 1 && chunks[0][0] === 0 && chunks[0][1] === bytes.length && !LONE_SURROGATE.test(text);
+}
+
+// In Unicode mode a surrogate pair is one code point: only unpaired halves match.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** [start, end) byte ranges between top-level semicolons (the scanner already knows strings and $$ bodies). */
 function chunkBounds(tokens: { start: number; end: number; text: string }[], length: number): [number, number][] {

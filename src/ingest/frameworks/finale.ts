@@ -10,7 +10,7 @@ import type { Endpoint, GeneratedRoute as GeneratedInfo, HttpMethod, SourceLocat
 import type { CallFact } from "../js/facts.ts";
 import { own, setOwn, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
-import { extPath, extRoot, literalString, locKey, objectArg } from "../code/values.ts";
+import { extPath, extRoot, literalString, locKey, objectArg, packageName } from "../code/values.ts";
 import { joinPaths, pathText, samePath, toOpenApiPath } from "./paths.ts";
 import { flattenHandlers, HTTP_METHODS, type ContextCall, type RoutingContext, type RoutingGraph } from "./routing.ts";
 
@@ -45,7 +45,7 @@ export interface ResourceRoute {
  * endpoints can be annotated (`annotateGenerated`).
  */
 export function addResourceRoutes(graph: RoutingGraph, index: ProjectIndex): ResourceRoute[] {
-  const calls = [...index.allCalls()].filter((c) => libraryCall(c) !== undefined);
+  const calls = index.allCalls().filter((c) => libraryCall(c) !== undefined);
   const apps = new Map<string, Sym>();
   for (const call of calls) {
     const ext = libraryCall(call)!;
@@ -87,10 +87,11 @@ function pathShape(openApiPath: string): string {
 
 function libraryCall(call: CallFact): { pkg: string; name: string } | undefined {
   const root = call.callee.k === "ext" ? call.callee : extRoot(call.callee);
-  if (!root) return undefined;
+  // Asked of every call: rule out other packages before building the member path.
+  if (!root || !PACKAGES.has(packageName(root.pkg))) return undefined;
   const { pkg, path } = extPath(root);
   const name = path.filter((p) => p !== "default").join(".");
-  return PACKAGES.has(pkg) && (name === "resource" || name === "initialize") ? { pkg, name } : undefined;
+  return name === "resource" || name === "initialize" ? { pkg, name } : undefined;
 }
 
 interface ResourceOptions {

@@ -146,16 +146,19 @@ class GraphqlLinker {
         found.push({ kind: "apollo", library: fact.pkg, loc: fact.loc, ...this.optionsOf(fact.options) });
       }
     }
-    for (const call of this.index.allCalls()) {
-      const server = this.serverCall(call);
+    const calls = this.index.allCalls();
+    const callees = this.index.resolvedCallees();
+    for (let i = 0; i < calls.length; i++) {
+      const server = this.serverCall(calls[i], callees[i]);
       if (server) found.push(server);
     }
     return found.sort((a, b) => compareText(locKey(a.loc), locKey(b.loc)));
   }
 
-  private serverCall(call: CallFact): ServerFound | undefined {
-    const callee = this.index.resolve(call.callee);
-    if (callee.k === "ext") {
+  /** @param callee what `call.callee` resolves to */
+  private serverCall(call: CallFact, callee: Sym): ServerFound | undefined {
+    // Every call with a package callee comes here: read its name only for the servers' packages.
+    if (callee.k === "ext" && (YOGA_PACKAGES.has(callee.pkg) || callee.pkg === "@nestjs/graphql")) {
       const name = callee.path.filter((p) => p !== "default").at(-1);
       if (YOGA_PACKAGES.has(callee.pkg) && (name === "createYoga" || name === "createServer")) return { kind: "yoga", library: callee.pkg, loc: call.loc, ...this.optionsOf(call.args[0]) };
       if (callee.pkg === "@nestjs/graphql" && callee.path.includes("GraphQLModule") && (name === "forRoot" || name === "forRootAsync")) {
@@ -371,11 +374,11 @@ class GraphqlLinker {
 
   /** `expressMiddleware(server, …)`, `startStandaloneServer(server, …)`: library calls given the server. */
   private callsWithServer(server: ServerFound): CallFact[] {
-    return [...this.index.allCalls()].filter((c) => c.args.length > 0 && extRoot(this.index.resolve(c.callee)) !== undefined && c.args.some((a) => this.isServer(a, server)));
+    return this.index.allCalls().filter((c) => c.args.length > 0 && extRoot(this.index.resolve(c.callee)) !== undefined && c.args.some((a) => this.isServer(a, server)));
   }
 
   private callsOnServer(server: ServerFound): CallFact[] {
-    return [...this.index.allCalls()].filter((c) => c.callee.k === "member" && this.isServer(c.callee.obj, server));
+    return this.index.allCalls().filter((c) => c.callee.k === "member" && this.isServer(c.callee.obj, server));
   }
 
   private isServer(sym: Sym, server: ServerFound): boolean {

@@ -53,9 +53,13 @@ export interface ContextRecogniser {
 
 export class RoutingGraph {
   readonly contexts = new Map<string, RoutingContext>();
+  /** Method → the recognisers whose contexts it returns, in recogniser order (asked for every call on a value). */
+  private readonly chainingByMethod: ReadonlyMap<string, ContextRecogniser[]>;
 
   constructor(readonly index: ProjectIndex, private readonly recognisers: readonly ContextRecogniser[]) {
-    for (const call of index.allCalls()) this.collect(call);
+    this.chainingByMethod = chainingRecognisers(recognisers);
+    const callees = index.resolvedCallees();
+    index.allCalls().forEach((call, i) => this.collect(call, callees[i]));
     for (const ctx of this.contexts.values()) ctx.calls.sort(byPosition);
   }
 
@@ -122,8 +126,8 @@ export class RoutingGraph {
   /** `app.get(…)` returns `app` in frameworks whose methods chain. */
   private chainedContext(callee: Sym): RoutingContext | undefined {
     if (callee.k !== "member") return undefined;
-    const chaining = this.recognisers.filter((r) => r.chains?.has(callee.prop));
-    if (!chaining.length) return undefined;
+    const chaining = this.chainingByMethod.get(callee.prop);
+    if (!chaining) return undefined;
     const ctx = this.contextOf(callee.obj);
     return ctx && (!ctx.framework || chaining.some((r) => r.framework === ctx.framework)) ? ctx : undefined;
   }
@@ -142,7 +146,8 @@ export class RoutingGraph {
     return ctx;
   }
 
-  private collect(call: CallFact): void {
+  /** @param resolvedCallee what `call.callee` resolves to */
+  private collect(call: CallFact, resolvedCallee: Sym): void {
     if (call.callee.k === "member") {
       const method = call.callee.prop;
       const ctx = this.contextOfValue(call.callee.obj);
@@ -156,7 +161,7 @@ export class RoutingGraph {
       return;
     }
     // A project function called with a context: `registerRoutes(app)`, `require('./routes')(app)`.
-    const callee = this.index.resolve(call.callee);
+    const callee = resolvedCallee;
     if (callee.k !== "fn") return;
     call.args.forEach((arg, i) => {
       const ctx = this.contextOfValue(arg);
@@ -175,6 +180,18 @@ export class RoutingGraph {
     if (HTTP_METHODS.has(prop)) return this.routeChain(this.index.resolve(obj), depth + 1);
     return undefined;
   }
+}
+
+function chainingRecognisers(recognisers: readonly ContextRecogniser[]): Map<string, ContextRecogniser[]> {
+  const byMethod = new Map<string, ContextRecogniser[]>();
+  for (const r of recognisers) {
+    for (const method of r.chains ?? []) {
+      const list = byMethod.get(method);
+      if (list) list.push(r);
+      else byMethod.set(method, [r]);
+    }
+  }
+  return byMethod;
 }
 
 function byPosition(a: ContextCall, b: ContextCall): number {

@@ -830,7 +830,8 @@ export function alt(options: Sym[]): Sym {
     if (o.k === "alt") flat.push(...o.options);
     else flat.push(o);
   }
-  return flat.length === 1 ? flat[0] : { k: "alt", options: flat.slice(0, MAX_ITEMS) };
+  // `flat` is ours: copy it only to cut it (the linker builds an alt per member of an alt).
+  return flat.length === 1 ? flat[0] : { k: "alt", options: flat.length > MAX_ITEMS ? flat.slice(0, MAX_ITEMS) : flat };
 }
 
 /** The binding's value with what was assigned or appended so far; built once per change. */

@@ -46,6 +46,32 @@ export class ProjectIndex {
   private callList: CallFact[] | undefined;
 
   /**
+   * What each call's callee resolves to, aligned with allCalls(). Every callee was resolved once
+   * when the index was built, so these are that memo's answers, read in one pass instead of one
+   * lookup per call in each step that scans every call.
+   */
+  resolvedCallees(): readonly Sym[] {
+    return (this.calleeList ??= this.allCalls().map((call) => this.resolve(call.callee)));
+  }
+
+  private calleeList: Sym[] | undefined;
+
+  /**
+   * The calls whose callee is named one of `names` (see `calleeName`), in allCalls() order. Link
+   * steps that look for a few methods (`$transaction`, `belongsTo`) then read a handful of calls
+   * instead of scanning every call of the project.
+   */
+  callsNamed(...names: string[]): CallFact[] {
+    const calls = this.allCalls();
+    this.callsByName ??= positionsByName(calls);
+    const positions = names.flatMap((name) => this.callsByName!.get(name) ?? []);
+    if (names.length > 1) positions.sort((a, b) => a - b);
+    return positions.map((i) => calls[i]);
+  }
+
+  private callsByName: Map<string, number[]> | undefined;
+
+  /**
    * A derived reading of a value (its possible values, the functions it names), computed once
    * per index: several link steps ask the same questions about the same call facts. `table`
    * names the reading; `key` is the fact object it is about.
@@ -53,7 +79,9 @@ export class ProjectIndex {
   reading<T>(table: string, key: object, compute: () => T): T {
     let memo = this.readings.get(table);
     if (!memo) this.readings.set(table, (memo = new WeakMap()));
-    if (memo.has(key)) return memo.get(key) as T;
+    // One probe for a hit; has() only tells a stored undefined from a miss.
+    const known = memo.get(key);
+    if (known !== undefined || memo.has(key)) return known as T;
     const value = compute();
     memo.set(key, value);
     return value;
@@ -180,6 +208,24 @@ export class ProjectIndex {
         return sym;
     }
   }
+}
+
+/** Positions in `calls` by callee name. */
+function positionsByName(calls: readonly CallFact[]): Map<string, number[]> {
+  const byName = new Map<string, number[]>();
+  calls.forEach((call, i) => {
+    const name = calleeName(call.callee);
+    if (name !== undefined) push(byName, name, i);
+  });
+  return byName;
+}
+
+/** `x.name`, a CommonJS module's member `require("./db").name`, or a package's export `name`. */
+function calleeName(callee: Sym): string | undefined {
+  if (callee.k === "member") return callee.prop;
+  if (callee.k === "mod") return callee.name;
+  if (callee.k === "ext") return callee.path.at(-1);
+  return undefined;
 }
 
 function earliest<T extends { line: number; column: number }>(current: T | undefined, candidate: T): T {

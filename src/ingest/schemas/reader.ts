@@ -7,6 +7,7 @@ import { own, type Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import type { ClassFact } from "../js/facts.ts";
 import { enumFacts, type EnumFact } from "./enums.ts";
+import { addToList } from "../code/values.ts";
 import { jsonValue } from "./json-schema.ts";
 import { anyOf, componentName, nameOf, withName, type Converted } from "./shape.ts";
 
@@ -49,9 +50,9 @@ function byName(index: ProjectIndex): Declarations {
   let found = declarations.get(index);
   if (!found) {
     found = { classes: new Map(), enums: new Map() };
-    for (const c of index.classes.values()) found.classes.set(c.name, [...(found.classes.get(c.name) ?? []), c]);
+    for (const c of index.classes.values()) addToList(found.classes, c.name, c);
     for (const [file, facts] of index.files) {
-      for (const e of enumFacts(facts)) found.enums.set(e.name, [...(found.enums.get(e.name) ?? []), { ...e, file }]);
+      for (const e of enumFacts(facts)) addToList(found.enums, e.name, { ...e, file });
     }
     declarations.set(index, found);
   }

@@ -49,6 +49,8 @@ interface ProjectResult {
   target: Target;
   parse: ModeResult;
   review: ModeResult;
+  /** Median over the runs of review time ÷ parse-only time of the same run. */
+  ratio?: number;
 }
 
 function readOptions(): BenchOptions {
@@ -96,13 +98,7 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-async function measureMode(options: BenchOptions, mode: MeasureMode, folder: string): Promise<ModeResult> {
-  const runs: Measurement[] = [];
-  try {
-    for (let run = 0; run < options.runs; run += 1) runs.push(await measureOnce(options.node, mode, folder));
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
+function summarise(runs: Measurement[]): ModeResult {
   return {
     ok: true,
     wallMs: median(runs.map((run) => run.wallMs)),
@@ -111,12 +107,32 @@ async function measureMode(options: BenchOptions, mode: MeasureMode, folder: str
   };
 }
 
+/**
+ * Parse-only and review alternate, run by run, and the ratio is the median of each pair's ratio:
+ * on a shared machine the speed drifts by tens of percent within minutes, and a pair measured
+ * back to back shares the drift.
+ */
 async function benchTarget(options: BenchOptions, target: Target): Promise<ProjectResult> {
-  process.stderr.write(`bench: ${target.label} parse-only ×${options.runs} …\n`);
-  const parse = await measureMode(options, "parse", target.folder);
-  process.stderr.write(`bench: ${target.label} review ×${options.runs} …\n`);
-  const review = await measureMode(options, "review", target.folder);
-  return { target, parse, review };
+  process.stderr.write(`bench: ${target.label} parse-only and review, alternating ×${options.runs} …\n`);
+  const parses: Measurement[] = [];
+  const reviews: Measurement[] = [];
+  let failed: { mode: MeasureMode; error: string } | undefined;
+  for (let run = 0; run < options.runs && !failed; run += 1) {
+    for (const mode of ["parse", "review"] as const) {
+      try {
+        (mode === "parse" ? parses : reviews).push(await measureOnce(options.node, mode, target.folder));
+      } catch (error) {
+        failed = { mode, error: error instanceof Error ? error.message : String(error) };
+        break;
+      }
+    }
+  }
+  const failure = (mode: MeasureMode): ModeResult | undefined => (failed?.mode === mode ? { ok: false, error: failed.error } : undefined);
+  const parse = failure("parse") ?? (parses.length ? summarise(parses) : { ok: false as const, error: "not run" });
+  const review = failure("review") ?? (reviews.length ? summarise(reviews) : { ok: false as const, error: "not run: parse-only failed" });
+  const pairs = Math.min(parses.length, reviews.length);
+  const ratio = pairs ? median(Array.from({ length: pairs }, (_, i) => reviews[i].wallMs / parses[i].wallMs)) : undefined;
+  return { target, parse, review, ...(ratio !== undefined ? { ratio } : {}) };
 }
 
 async function selectTargets(options: BenchOptions): Promise<Target[]> {
@@ -137,9 +153,8 @@ function cell(result: ModeResult, pick: (ok: Extract<ModeResult, { ok: true }>) 
   return result.ok ? pick(result) : "failed";
 }
 
-function row({ target, parse, review }: ProjectResult): string {
+function row({ target, parse, review, ratio }: ProjectResult): string {
   const volume = parse.ok ? parse.last : undefined;
-  const ratio = parse.ok && review.ok && parse.wallMs > 0 ? review.wallMs / parse.wallMs : undefined;
   const met =
     ratio === undefined || !review.ok ? "—" : ratio <= TARGET_RATIO && review.peakRssMb < TARGET_RSS_MB ? "yes" : "no";
   return [
@@ -191,7 +206,7 @@ async function renderReport(options: BenchOptions, results: ProjectResult[]): Pr
     `- date: ${new Date().toISOString().slice(0, 10)}`,
     `- node: ${await nodeVersionOf(options.node)}`,
     `- cpu: ${cpuList[0]?.model.trim() ?? "unknown"} (${cpuList.length} logical cores)`,
-    `- runs per figure: ${options.runs} (time: median; RSS: highest)`,
+    `- runs per figure: ${options.runs}, parse-only and review alternating (time: median; ratio: median of each run's review ÷ parse-only; RSS: highest)`,
     `- target: review ≤ ${TARGET_RATIO}× parse-only, peak RSS < ${TARGET_RSS_MB} MB`,
     "",
     ...header,

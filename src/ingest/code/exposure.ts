@@ -34,8 +34,14 @@ const STATUS_CALLS = new Set(["status", "sendStatus", "code", "throw", "writeHea
 const STATUS_SECOND = new Set(["json", "text", "body", "html", "send"]);
 const TOO_MANY = /TooManyRequests|TOO_MANY_REQUESTS|RateLimit(ed)?(Error|Exception)/;
 
+// A fact needs a 429 (a numeric literal: symbolic values never add numbers, so it is written as
+// such, in decimal or another notation the rest of the pattern lets through), a TOO_MANY name, or
+// a `.proxy =` assignment; names are identifiers, which only a `\u` escape could hide.
+const EXPOSURE_TEXT = /429|\d_\d|0[xXoObB]|\d[eE]|\b0\d|TooManyRequests|TOO_MANY_REQUESTS|RateLimit|proxy|\\u/;
+
 export const exposureFacts: Extractor = {
   name: "exposure",
+  appliesTo: (text) => EXPOSURE_TEXT.test(text),
   visit: {
     CallExpression(node, ctx) {
       const callee = unwrap(node.callee);

@@ -46,18 +46,8 @@ function scopesOf(ctx: WalkContext): { catches: Scope[]; envChecks: Scope[] } {
 
 const holds = (scope: Scope, node: Node) => scope.start <= node.start && node.end <= scope.end;
 
-// A fact needs the errorhandler package, or a caught error (a `catch`, a `.then` callback, or an
-// error handler whose first parameter is e/err/error) reaching a responder (res, resp, response,
-// reply) call or a `.body =`. These names are written in the file unless an escape (backslash)
-// hides them. Not covered: a tsconfig `paths` alias that imports errorhandler under another name.
-function mayRespondWithError(text: string): boolean {
-  if (/errorhandler|\\/.test(text)) return true;
-  return /catch|then|\be(rr(or)?)?\b/i.test(text) && /\b(res|resp|response|reply|body)\b/.test(text);
-}
-
 export const errorResponses: Extractor = {
   name: "error-responses",
-  appliesTo: mayRespondWithError,
   visit: {
     CatchClause(node, ctx) {
       const param = unwrap(node.param);

@@ -34,14 +34,8 @@ const STATUS_CALLS = new Set(["status", "sendStatus", "code", "throw", "writeHea
 const STATUS_SECOND = new Set(["json", "text", "body", "html", "send"]);
 const TOO_MANY = /TooManyRequests|TOO_MANY_REQUESTS|RateLimit(ed)?(Error|Exception)/;
 
-// A fact needs a 429 (a numeric literal: symbolic values never add numbers, so it is written as
-// such, in decimal or another notation the rest of the pattern lets through), a TOO_MANY name, or
-// a `.proxy =` assignment; names are identifiers, which only a `\u` escape could hide.
-const EXPOSURE_TEXT = /429|\d_\d|0[xXoObB]|\d[eE]|\b0\d|TooManyRequests|TOO_MANY_REQUESTS|RateLimit|proxy|\\u/;
-
 export const exposureFacts: Extractor = {
   name: "exposure",
-  appliesTo: (text) => EXPOSURE_TEXT.test(text),
   visit: {
     CallExpression(node, ctx) {
       const callee = unwrap(node.callee);
@@ -62,8 +56,10 @@ export const exposureFacts: Extractor = {
       if (left?.type !== "MemberExpression" || left.computed) return;
       const prop: string = left.property.name;
       if ((prop === "status" || prop === "statusCode") && isTooMany(node.right, ctx)) markTooMany(node, ctx);
+      // Only Koa's `app.proxy = …` is recorded: other assignments need no value.
+      if (prop !== "proxy") return;
       const value = ctx.symOf(node.right);
-      if (prop === "proxy" && value.k === "lit" && value.value !== null) {
+      if (value.k === "lit" && value.value !== null) {
         ctx.emit(PROXY_ASSIGNMENTS, { loc: ctx.loc(node), target: ctx.symOf(left.object), value: value.value } satisfies ProxyAssignmentFact);
       }
     },

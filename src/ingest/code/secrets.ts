@@ -88,18 +88,8 @@ interface Context {
   kind?: string;
 }
 
-// Every candidate needs a kind, and each kind comes from text written in the file: a secret-like
-// name (each of its words is part of the identifier or quoted key, and every SECRET_WORDS entry,
-// SECRET_PAIRS pair and "pass" contains one of secret/pass/pwd/token/auth/credential/jwt/sign/key),
-// jwt.sign / jwt.verify, cookie-parser's import, an option key of SECRET_OPTIONS (all contain
-// "secret" or "key"), or a PROVIDER_MARKERS marker in a string. A backslash keeps the file in:
-// an escape (`"pa\u0073sword"`) can spell a name or marker the raw text does not show.
-// Not covered: a tsconfig `paths` alias that imports cookie-parser under another name.
-const SECRET_TEXT = /secret|pass|pwd|token|auth|credential|jwt|sign|verify|key|cookie|\\|-----BEGIN |AKIA|ASIA|gh[pousr]_|github_pat_|k_live_|xox[baprs]-|AIza|:\/\//i;
-
 export const secretCandidates: Extractor = {
   name: "secrets",
-  appliesTo: (text) => SECRET_TEXT.test(text),
   visit: {
     VariableDeclarator(node, ctx) {
       if (node.id.type === "Identifier" && node.init) recordNamed(ctx, node.id.name, node.id.name, node.init);

@@ -35,12 +35,6 @@ export interface Extractor {
   name: string;
   /** Node types to be called for ("CallExpression", "Literal", ...). */
   visit: Partial<Record<string, (node: Node, ctx: WalkContext) => void>>;
-  /**
-   * A cheap test of the file's text, run once before the walk: false proves the extractor would
-   * record nothing in this file (the names or literals it needs do not occur), so its hooks are
-   * left out. Absent means it always runs.
-   */
-  appliesTo?(text: string): boolean;
 }
 
 interface Binding {
@@ -122,7 +116,6 @@ export class FileAnalyzer implements WalkContext {
     this.facts = { path: file, packageRoot, exports: {}, starExports: [], functions: [], classes: [], calls: [], extra: {}, lines: lineStarts.length };
     this.scope = new Scope(undefined, true, this.changes);
     for (const ex of extractors) {
-      if (ex.appliesTo && !ex.appliesTo(text_)) continue;
       for (const [type, fn] of Object.entries(ex.visit)) {
         if (!fn) continue;
         const list = this.handlers.get(type) ?? [];

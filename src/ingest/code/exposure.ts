@@ -56,8 +56,10 @@ export const exposureFacts: Extractor = {
       if (left?.type !== "MemberExpression" || left.computed) return;
       const prop: string = left.property.name;
       if ((prop === "status" || prop === "statusCode") && isTooMany(node.right, ctx)) markTooMany(node, ctx);
+      // Only Koa's `app.proxy = …` is recorded: other assignments need no value.
+      if (prop !== "proxy") return;
       const value = ctx.symOf(node.right);
-      if (prop === "proxy" && value.k === "lit" && value.value !== null) {
+      if (value.k === "lit" && value.value !== null) {
         ctx.emit(PROXY_ASSIGNMENTS, { loc: ctx.loc(node), target: ctx.symOf(left.object), value: value.value } satisfies ProxyAssignmentFact);
       }
     },

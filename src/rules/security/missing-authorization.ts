@@ -129,8 +129,9 @@ function report(model: ArchitectureModel, ctx: RuleContext, ...items: Judged[]):
   const evidence: CodeEvidence[] = items.flatMap((item) => accessEvidence(ctx, item));
   const places = items.map((i) => describeLocation(i.access.location)).join(", ");
   const summary = `Scope ${places} to the caller: add the owner column compared with the caller's id to the query, or compare the loaded record's owner with the caller before ${verdict.write ? "writing" : "answering"} (404/403 otherwise).`;
+  const confidence = Math.max(...items.map((i) => i.verdict.confidence));
   ctx.report({
-    confidence: Math.max(...items.map((i) => i.verdict.confidence)),
+    confidence,
     severity: verdict.write ? "high" : "medium",
     message,
     location: access.location,
@@ -138,7 +139,7 @@ function report(model: ArchitectureModel, ctx: RuleContext, ...items: Judged[]):
     ...(items.length > 1 ? { occurrences: items.length } : {}),
     evidence,
     remediation: { summary, options: OPTIONS },
-    ...questionIfAsk(model, verdict.confidence, messages.question(routes, noun)),
+    ...questionIfAsk(model, confidence, messages.question(routes, noun)),
   });
 }
 

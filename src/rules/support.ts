@@ -6,6 +6,7 @@ import { bandOf, type Band, type Reference } from "../model/finding.ts";
 import { scaleByUnderstanding } from "./engine.ts";
 import { compareText } from "../model/order.ts";
 import { serviceOfFile } from "../model/files.ts";
+import { addToList } from "../ingest/code/values.ts";
 
 /** "POST /api/articles", or "POST /graphql (createUser)" for an operation — how findings name an endpoint. */
 export function describeEndpoint(endpoint: Pick<Endpoint, "method" | "path" | "operationName">): string {
@@ -63,7 +64,7 @@ export function groupByService<T extends { location: SourceLocation }>(model: Ar
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const serviceId = serviceOfFile(model.services, item.location.file)?.id ?? ".";
-    groups.set(serviceId, [...(groups.get(serviceId) ?? []), item]);
+    addToList(groups, serviceId, item);
   }
   return [...groups].sort(([a], [b]) => compareText(a, b));
 }

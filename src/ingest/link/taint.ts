@@ -247,7 +247,7 @@ class TaintWalker {
    * (and null, undefined or other literals when the key is missing).
    */
   private lookupKeys(test: Extract<Sym, { k: "call" }>): { subject: Sym; by: Sym }[] {
-    if (test.callee.k === "member" && test.callee.prop === "get" && test.args.length === 1 && !isRequestObject(test.callee.obj)) return [{ subject: test.args[0], by: test.callee.obj }];
+    if (test.callee.k === "member" && test.callee.prop === "get" && test.args.length === 1 && !isParameter(test.callee.obj)) return [{ subject: test.args[0], by: test.callee.obj }];
     const functions = projectFunctions(this.index, test.callee);
     if (functions.length !== 1) return [];
     const fn = this.index.functions.get(functions[0]);
@@ -532,7 +532,7 @@ function collectionLookup(sym: Sym, fnId: string): { param: number; collection: 
   return undefined;
 }
 
-/** `req.get("x")` reads a header: not a collection lookup. */
-function isRequestObject(sym: Sym): boolean {
+/** A parameter itself (`req.get("x")` reads a header): not a collection bka can see. */
+function isParameter(sym: Sym): boolean {
   return sym.k === "param" && sym.path.length === 0;
 }

@@ -6,6 +6,7 @@ import { byLocation, groupByService, listNames, questionIfAsk, refs } from "../s
 import { compareText } from "../../model/order.ts";
 import { pg } from "../database-support.ts";
 import { entityOf } from "../query-support.ts";
+import { addToList } from "../../ingest/code/values.ts";
 
 export const meta: RuleMeta = {
   id: "database/select-star-on-wide-table",
@@ -64,7 +65,7 @@ export function check(model: ArchitectureModel, ctx: RuleContext): void {
       if (access.returnedColumns.length) continue;
       const entity = entityOf(model, access);
       if (!entity || entity.source === "mongoose" || entity.columns.length < WIDE_TABLE_COLUMNS) continue;
-      byEntity.set(entity, [...(byEntity.get(entity) ?? []), access]);
+      addToList(byEntity, entity, access);
     }
     const tables = [...byEntity].sort(([a], [b]) => compareText(a.name, b.name)).map(([entity, reads]) => ({ entity, reads: reads.sort((a, b) => byLocation(a.location, b.location)) }));
     const neverNamesColumns = accesses.every((access) => !access.returnedColumns.length);

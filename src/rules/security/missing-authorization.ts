@@ -7,6 +7,7 @@ import { byLocation, describeEndpoint, describeLocation, groupByService, questio
 import { flowEvidence } from "../sink-support.ts";
 import { OWNER_COLUMN } from "../../ingest/code/record-access.ts";
 import { pluralize, snakeCase } from "../../ingest/data/js-values.ts";
+import { addToList } from "../../ingest/code/values.ts";
 
 export const meta: RuleMeta = {
   id: "security/missing-authorization",
@@ -104,7 +105,7 @@ export function check(model: ArchitectureModel, ctx: RuleContext): void {
   // per table: its unscoped reads in a service are one finding.
   for (const [, group] of groupByService(model, reads.map((r) => ({ ...r, location: r.access.location })))) {
     const byNoun = new Map<string, Judged[]>();
-    for (const read of group) byNoun.set(read.noun, [...(byNoun.get(read.noun) ?? []), read]);
+    for (const read of group) addToList(byNoun, read.noun, read);
     for (const sameTable of byNoun.values()) report(model, ctx, ...sameTable);
   }
 }

@@ -2,6 +2,7 @@
 import type { ArchitectureModel, Endpoint, ServedResource, SourceLocation } from "../../model/types.ts";
 import type { Rule, RuleContext, RuleMeta } from "../types.ts";
 import { byLocation, describeEndpoint, describeLocation, questionIfAsk, refs } from "../support.ts";
+import { addToList } from "../../ingest/code/values.ts";
 
 export const meta: RuleMeta = {
   id: "security/unauthenticated-metrics",
@@ -103,7 +104,7 @@ function sameResource(candidates: Candidate[]): Candidate[][] {
   const groups = new Map<string, Candidate[]>();
   for (const c of candidates) {
     const key = `${c.serviceId} ${c.what}`;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
+    addToList(groups, key, c);
   }
   return [...groups.values()]
     .map((group) => group.sort((a, b) => AUTH_ORDER.indexOf(a.auth) - AUTH_ORDER.indexOf(b.auth) || byLocation(a.location, b.location)))

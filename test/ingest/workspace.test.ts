@@ -129,6 +129,27 @@ describe("discoverWorkspace: skipping", () => {
     assert.equal(workspace.filesFound, 5);
   });
 
+  test("skips bundler chunks named by content hash in asset folders, not hashed-looking sources elsewhere", () => {
+    const chunk = "export function render(){return 1}\n";
+    const root = project({
+      "core/built/admin/assets/heading-ih-fOVqF.js": chunk,
+      "core/built/admin/assets/chunk.201.6961b57ed7a281ac193e.js": chunk,
+      "core/built/admin/assets/codemirror/codemirror-bcc43040205b158dea6c38fddde4cfe3.js": chunk,
+      "public/static/app.3f9a2c1d4e5b6a7c.mjs": chunk,
+      "src/migrations/20240101-add-index.js": chunk,
+      "src/routes/users-handlers.ts": chunk,
+      "src/cache/key-0123456789abcdef0.ts": chunk,
+    });
+    const workspace = discoverWorkspace(root);
+    assert.deepEqual(paths(workspace), ["src/cache/key-0123456789abcdef0.ts", "src/migrations/20240101-add-index.js", "src/routes/users-handlers.ts"]);
+    assert.deepEqual(skips(workspace), [
+      "core/built/admin/assets/chunk.201.6961b57ed7a281ac193e.js build-output: a bundler's hashed output chunk",
+      "core/built/admin/assets/codemirror/codemirror-bcc43040205b158dea6c38fddde4cfe3.js build-output: a bundler's hashed output chunk",
+      "core/built/admin/assets/heading-ih-fOVqF.js build-output: a bundler's hashed output chunk",
+      "public/static/app.3f9a2c1d4e5b6a7c.mjs build-output: a bundler's hashed output chunk",
+    ]);
+  });
+
   test("compiled output ending in an inline source map is not minified", () => {
     const compiled = [
       '"use strict";',

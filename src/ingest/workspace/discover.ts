@@ -16,11 +16,13 @@ const SOURCE_EXTENSION = /\.(tsx?|jsx?|mjs|cjs|mts|cts)$/i;
 const TYPE_DECLARATION = /\.d(\.[\w-]+)?\.[mc]?ts$/i;
 const MINIFIED_NAME = /\.min\.[mc]?js$/i;
 /**
- * A bundler's output chunk: a content hash in the name (`heading-ih-fOVqF.js`,
- * `chunk-KS7C4IRE-CTUL98Lc.js`) inside an assets/static/built folder. Browser bundles, not the
+ * A bundler's output chunk: a content hash in the name inside an assets/static/built folder —
+ * Vite/Rollup's eight characters (`heading-ih-fOVqF.js`, `chunk-KS7C4IRE-CTUL98Lc.js`), or a
+ * longer hex digest after a dot or dash (webpack's `chunk.201.6961b57ed7a281ac193e.js`,
+ * ember-cli's `codemirror-bcc43040205b158dea6c38fddde4cfe3.js`). Browser bundles, not the
  * backend's source, even when a package ships them outside dist/.
  */
-const BUNDLE_CHUNK = /(^|\/)(assets|static|built|_next|chunks)\/(.+\/)?[^/]*-[A-Za-z0-9_-]{8}\.[mc]?js$/;
+const BUNDLE_CHUNK = /(^|\/)(assets|static|built|_next|chunks)\/(.+\/)?[^/]*(-[A-Za-z0-9_-]{8}|[.-][0-9a-f]{16,})\.[mc]?js$/;
 const BUILD_OUTPUT_FOLDERS = ["dist", "build", "out", ".next", ".nuxt", ".output"];
 const MAX_SOURCE_BYTES = 1024 * 1024;
 const BINARY_SAMPLE_BYTES = 8 * 1024;

@@ -3,17 +3,21 @@
 //
 //   node --import tsx bench/measure-one.ts parse  <project folder>
 //   node --import tsx bench/measure-one.ts review <project folder>
+//   node --import tsx bench/measure-one.ts lint   <project folder>
 //
 // `parse` is the floor any review must pay: discover the files, read them, parse each and build
 // its AST (reading `program` is what materialises the AST on Node 20). `review` is the whole
-// library call, ingest and rules.
+// library call, ingest and rules. `lint` is the peer: ESLint with the security presets of the
+// accuracy benchmark (bench/accuracy/eslint-peer.ts) over exactly the files bka discovers.
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { discoverWorkspace } from "../src/ingest/workspace/discover.ts";
 import { isParseFailure, parseSource } from "../src/ingest/js/parse.ts";
 
-export type MeasureMode = "parse" | "review";
-export const MEASURE_MODES: readonly MeasureMode[] = ["parse", "review"];
+export type MeasureMode = "parse" | "review" | "lint";
+export const MEASURE_MODES: readonly MeasureMode[] = ["parse", "review", "lint"];
 
 export interface Measurement {
   mode: MeasureMode;
@@ -25,7 +29,7 @@ export interface Measurement {
   lines: number;
   /** parse: files oxc could not recover from. review: files skipped by discovery or parsing. */
   failures: number;
-  /** review only. */
+  /** review: endpoints and findings; lint: problems ESLint reported, as findings. */
   endpoints?: number;
   findings?: number;
 }
@@ -73,9 +77,36 @@ async function loadFullReview(): Promise<Pass> {
   };
 }
 
-/** Module loading is left out of the time (both passes), Node startup too: see docs/benchmarks.md. */
+interface EslintApi {
+  ESLint: new (options: { cwd: string; overrideConfigFile: string; errorOnUnmatchedPattern: boolean }) => {
+    calculateConfigForFile(path: string): Promise<unknown>;
+    lintFiles(paths: string[]): Promise<{ messages: { fatal?: boolean }[] }[]>;
+  };
+}
+
+/**
+ * The peer's pass over `root`. ESLint, its plugins and its config are loaded before the clock
+ * starts (by asking for one file's config), as the review's modules are: the time is linting alone.
+ */
+async function loadPeerLint(root: string): Promise<Pass> {
+  const { ensurePeer, ESLINT_API, SPEED_CONFIG } = await import("./accuracy/eslint-peer.ts");
+  const missing = ensurePeer();
+  if (missing) throw new Error(missing);
+  const { ESLint } = (await import(pathToFileURL(ESLINT_API).href)) as EslintApi;
+  const eslint = new ESLint({ cwd: resolve(root), overrideConfigFile: SPEED_CONFIG, errorOnUnmatchedPattern: false });
+  const files = discoverWorkspace(root).files.map((file) => file.absPath);
+  if (files[0]) await eslint.calculateConfigForFile(files[0]);
+  return async () => {
+    const results = await eslint.lintFiles(files);
+    const problems = results.reduce((sum, result) => sum + result.messages.filter((message) => !message.fatal).length, 0);
+    const failures = results.filter((result) => result.messages.some((message) => message.fatal)).length;
+    return { files: files.length, bytes: 0, lines: 0, failures, endpoints: 0, findings: problems };
+  };
+}
+
+/** Module loading is left out of the time (all passes), Node startup too: see docs/benchmarks.md. */
 export async function measure(mode: MeasureMode, root: string): Promise<Measurement> {
-  const pass: Pass = mode === "parse" ? parseOnly : await loadFullReview();
+  const pass: Pass = mode === "parse" ? parseOnly : mode === "lint" ? await loadPeerLint(root) : await loadFullReview();
   const started = performance.now();
   const volume = await pass(root);
   const wallMs = performance.now() - started;

@@ -2,13 +2,15 @@
 // the AST) and the full review, each in its own child process (bench/measure-one.ts) so wall
 // time and peak RSS belong to that pass alone. Prints a Markdown table and writes it to
 // bench/out/latest.md. Target (from the issue): review within 2x the parse-only pass, peak RSS
-// under 1 GB.
+// under 1 GB. The peer, ESLint with the accuracy benchmark's security presets, lints the same files in
+// the same run (measure-one's `lint` mode; installed into the git-ignored bench/corpus/tools).
 //
 //   npm run bench                              # ghost, parse-server; 3 runs each, median time
 //   npm run bench -- --runs 5 --extra          # more runs; also the optional projects
 //   npm run bench -- --only parse-server
 //   npm run bench -- --node /path/to/node22    # measure under another Node binary
 //   npm run bench -- --path ../my-api           # any folder(s) instead of the corpus
+//   npm run bench -- --peer-runs 0              # without the ESLint peer (default: 1 run)
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -17,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { fetchCorpus, projectPath, type CorpusProject } from "./fetch-corpus.ts";
 import type { Measurement, MeasureMode } from "./measure-one.ts";
+import { PEER_NAME } from "./accuracy/eslint-peer.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, "..");
@@ -34,6 +37,8 @@ interface BenchOptions {
   node: string;
   /** Folders to measure instead of the corpus. */
   paths: string[];
+  /** Runs of the ESLint peer per project; 0 leaves it out. */
+  peerRuns: number;
 }
 
 /** What a table row is about: a corpus project or a folder given with --path. */
@@ -51,6 +56,8 @@ interface ProjectResult {
   review: ModeResult;
   /** Median over the runs of review time ÷ parse-only time of the same run. */
   ratio?: number;
+  /** The ESLint peer over the same files, when measured. */
+  peer?: ModeResult;
 }
 
 function readOptions(): BenchOptions {
@@ -61,11 +68,14 @@ function readOptions(): BenchOptions {
       only: { type: "string" },
       node: { type: "string", default: process.execPath },
       path: { type: "string", multiple: true, default: [] },
+      "peer-runs": { type: "string", default: "1" },
     },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got "${values.runs}"`);
-  return { runs, includeOptional: values.extra, only: values.only, node: values.node, paths: values.path };
+  const peerRuns = Number(values["peer-runs"]);
+  if (!Number.isInteger(peerRuns) || peerRuns < 0) throw new Error(`--peer-runs must be 0 or more, got "${values["peer-runs"]}"`);
+  return { runs, includeOptional: values.extra, only: values.only, node: values.node, paths: values.path, peerRuns };
 }
 
 function measureOnce(node: string, mode: MeasureMode, folder: string): Promise<Measurement> {
@@ -132,7 +142,19 @@ async function benchTarget(options: BenchOptions, target: Target): Promise<Proje
   const review = failure("review") ?? (reviews.length ? summarise(reviews) : { ok: false as const, error: "not run: parse-only failed" });
   const pairs = Math.min(parses.length, reviews.length);
   const ratio = pairs ? median(Array.from({ length: pairs }, (_, i) => reviews[i].wallMs / parses[i].wallMs)) : undefined;
-  return { target, parse, review, ...(ratio !== undefined ? { ratio } : {}) };
+  const peer = options.peerRuns > 0 ? await benchPeer(options, target) : undefined;
+  return { target, parse, review, ...(ratio !== undefined ? { ratio } : {}), ...(peer ? { peer } : {}) };
+}
+
+async function benchPeer(options: BenchOptions, target: Target): Promise<ModeResult> {
+  process.stderr.write(`bench: ${target.label} ESLint peer ×${options.peerRuns} …\n`);
+  const runs: Measurement[] = [];
+  try {
+    for (let run = 0; run < options.peerRuns; run += 1) runs.push(await measureOnce(options.node, "lint", target.folder));
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  return summarise(runs);
 }
 
 async function selectTargets(options: BenchOptions): Promise<Target[]> {
@@ -153,7 +175,7 @@ function cell(result: ModeResult, pick: (ok: Extract<ModeResult, { ok: true }>) 
   return result.ok ? pick(result) : "failed";
 }
 
-function row({ target, parse, review, ratio }: ProjectResult): string {
+function row({ target, parse, review, ratio, peer }: ProjectResult): string {
   const volume = parse.ok ? parse.last : undefined;
   const met =
     ratio === undefined || !review.ok ? "—" : ratio <= TARGET_RATIO && review.peakRssMb < TARGET_RSS_MB ? "yes" : "no";
@@ -170,14 +192,18 @@ function row({ target, parse, review, ratio }: ProjectResult): string {
     cell(review, (r) => String(r.last.endpoints ?? "—")),
     cell(review, (r) => String(r.last.findings ?? "—")),
     met,
+    peer ? cell(peer, (r) => seconds(r.wallMs)) : "—",
+    peer?.ok && review.ok ? `${(review.wallMs / peer.wallMs).toFixed(2)}×` : "—",
+    peer ? cell(peer, (r) => String(r.peakRssMb)) : "—",
   ].join(" | ");
 }
 
 function failureNotes(results: ProjectResult[]): string[] {
   const notes: string[] = [];
-  for (const { target, parse, review } of results) {
+  for (const { target, parse, review, peer } of results) {
     if (!parse.ok) notes.push(`- ${target.label} parse-only failed: ${parse.error}`);
     if (!review.ok) notes.push(`- ${target.label} review failed: ${review.error}`);
+    if (peer && !peer.ok) notes.push(`- ${target.label} ESLint peer failed: ${peer.error}`);
   }
   return notes;
 }
@@ -196,8 +222,8 @@ async function nodeVersionOf(node: string): Promise<string> {
 async function renderReport(options: BenchOptions, results: ProjectResult[]): Promise<string> {
   const cpuList = cpus();
   const header = [
-    "project | files | kLOC | MB | parse-only s | review s | review/parse | parse peak RSS MB | review peak RSS MB | endpoints | findings | target met",
-    "---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:",
+    "project | files | kLOC | MB | parse-only s | review s | review/parse | parse peak RSS MB | review peak RSS MB | endpoints | findings | target met | ESLint s | review/ESLint | ESLint peak RSS MB",
+    "---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--:|--:|--:|",
   ];
   const notes = failureNotes(results);
   return [
@@ -208,6 +234,7 @@ async function renderReport(options: BenchOptions, results: ProjectResult[]): Pr
     `- cpu: ${cpuList[0]?.model.trim() ?? "unknown"} (${cpuList.length} logical cores)`,
     `- runs per figure: ${options.runs}, parse-only and review alternating (time: median; ratio: median of each run's review ÷ parse-only; RSS: highest)`,
     `- target: review ≤ ${TARGET_RATIO}× parse-only, peak RSS < ${TARGET_RSS_MB} MB`,
+    `- peer: ${options.peerRuns > 0 ? `${PEER_NAME} over the same files, ${options.peerRuns} run(s) after the pairs (time: median; review/ESLint: review median ÷ ESLint median)` : "not measured (--peer-runs 0)"}`,
     "",
     ...header,
     ...results.map(row),

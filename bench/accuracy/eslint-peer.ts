@@ -11,6 +11,10 @@ import type { Located } from "./score.ts";
 const TOOLS = resolve(dirname(fileURLToPath(import.meta.url)), "..", "corpus", "tools", "eslint");
 const ESLINT_BIN = join(TOOLS, "node_modules", "eslint", "bin", "eslint.js");
 const CONFIG = join(TOOLS, "eslint.config.mjs");
+/** The same rules without the accuracy run's Juice Shop folders ignored: the speed benchmark lints exactly bka's files. */
+export const SPEED_CONFIG = join(TOOLS, "eslint.speed.config.mjs");
+/** The peer's ESLint class, for the speed benchmark to time `lintFiles` without module loading. */
+export const ESLINT_API = join(TOOLS, "node_modules", "eslint", "lib", "api.js");
 /** Versions that install and run on Node 20 (engines checked on the registry). */
 export const PEER_PACKAGES = [
   "eslint@9.39.5",
@@ -25,16 +29,17 @@ export const PEER_NAME = "ESLint 9.39 + security 4.1 + sonarjs 4.2 + sdl 1.1";
 // sdl's preset brings its own copy of eslint-plugin-security under the same plugin name; flat
 // config refuses two plugin objects under one name, so its entries are filtered out and the
 // current eslint-plugin-security preset stands for both.
-const CONFIG_TEXT = `import security from "eslint-plugin-security";
+const JUICE_SHOP_IGNORES = ["frontend/**", "test/**", "data/static/**"];
+const configText = (ignores: readonly string[]) => `import security from "eslint-plugin-security";
 import sonarjs from "eslint-plugin-sonarjs";
 import sdl from "@microsoft/eslint-plugin-sdl";
 import tsParser from "@typescript-eslint/parser";
 
 const withoutSecurity = (config) => !config.plugins || !("security" in config.plugins);
 export default [
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/build/**", "frontend/**", "test/**", "data/static/**", "**/*.min.js"] },
-  { files: ["**/*.{js,mjs,cjs,ts,mts,cts}"], languageOptions: { ecmaVersion: "latest", sourceType: "module" } },
-  { files: ["**/*.{ts,mts,cts}"], languageOptions: { parser: tsParser } },
+  { ignores: ${JSON.stringify(["**/node_modules/**", "**/dist/**", "**/build/**", ...ignores, "**/*.min.js"])} },
+  { files: ["**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}"], languageOptions: { ecmaVersion: "latest", sourceType: "module", parserOptions: { ecmaFeatures: { jsx: true } } } },
+  { files: ["**/*.{ts,mts,cts,tsx}"], languageOptions: { parser: tsParser } },
   security.configs.recommended,
   sonarjs.configs.recommended,
   ...sdl.configs.recommended.filter(withoutSecurity),
@@ -48,7 +53,8 @@ export function ensurePeer(): string | undefined {
     const install = spawnSync("npm", ["install", "--prefix", TOOLS, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", ...PEER_PACKAGES], { stdio: ["ignore", "ignore", "inherit"] });
     if (install.status !== 0 || !existsSync(ESLINT_BIN)) return `npm install ${PEER_PACKAGES.join(" ")} into bench/corpus/tools/eslint failed`;
   }
-  writeFileSync(CONFIG, CONFIG_TEXT);
+  writeFileSync(CONFIG, configText(JUICE_SHOP_IGNORES));
+  writeFileSync(SPEED_CONFIG, configText([]));
   return undefined;
 }
 

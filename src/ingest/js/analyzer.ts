@@ -55,15 +55,19 @@ interface BindingChanges {
 }
 
 class Scope {
-  readonly bindings = new Map<string, Binding>();
+  // Made on the first binding: most blocks declare nothing.
+  private bindings: Map<string, Binding> | undefined;
   constructor(readonly parent: Scope | undefined, readonly fnScope: boolean, readonly changes: BindingChanges) {}
   bind(name: string, binding: Binding): void {
-    this.bindings.set(name, binding);
+    (this.bindings ??= new Map()).set(name, binding);
     this.changes.version++;
+  }
+  has(name: string): boolean {
+    return this.bindings?.has(name) ?? false;
   }
   lookup(name: string): Binding | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
-      const b = s.bindings.get(name);
+      const b = s.bindings?.get(name);
       if (b) return b;
     }
     return undefined;
@@ -87,6 +91,32 @@ const MAX_SYM_DEPTH = 24;
 const MAX_ITEMS = 64;
 const MAX_ASSIGNMENTS = 16;
 
+type Hook = (node: Node, ctx: WalkContext) => void;
+type HandlerTable = ReadonlyMap<string, readonly Hook[]>;
+const handlerTables = new WeakMap<readonly Extractor[], HandlerTable>();
+
+/** The extractors' hooks by node type, built once per extractor list (not once per file). */
+function handlerTable(extractors: readonly Extractor[]): HandlerTable {
+  let table = handlerTables.get(extractors);
+  if (table) return table;
+  const byType = new Map<string, Hook[]>();
+  for (const ex of extractors) {
+    for (const [type, fn] of Object.entries(ex.visit)) {
+      if (!fn) continue;
+      const list = byType.get(type) ?? [];
+      list.push(fn);
+      byType.set(type, list);
+    }
+  }
+  table = byType;
+  handlerTables.set(extractors, table);
+  return table;
+}
+
+function runHooks(hooks: readonly Hook[], node: Node, ctx: WalkContext): void {
+  for (let i = 0; i < hooks.length; i++) hooks[i](node, ctx);
+}
+
 export class FileAnalyzer implements WalkContext {
   readonly facts: FileFacts;
   private scope: Scope;
@@ -95,7 +125,7 @@ export class FileAnalyzer implements WalkContext {
   private loopDepth = 0;
   private tryDepth = 0;
   private symDepth = 0;
-  private readonly handlers = new Map<string, ((node: Node, ctx: WalkContext) => void)[]>();
+  private readonly handlers: HandlerTable;
   private readonly changes: BindingChanges = { version: 0 };
   // symOf's answers at the current point of the walk: every extractor asks for the callee and
   // arguments of the same call (and recordCall again), so each expression is read once while
@@ -115,14 +145,7 @@ export class FileAnalyzer implements WalkContext {
   ) {
     this.facts = { path: file, packageRoot, exports: {}, starExports: [], functions: [], classes: [], calls: [], extra: {}, lines: lineStarts.length };
     this.scope = new Scope(undefined, true, this.changes);
-    for (const ex of extractors) {
-      for (const [type, fn] of Object.entries(ex.visit)) {
-        if (!fn) continue;
-        const list = this.handlers.get(type) ?? [];
-        list.push(fn);
-        this.handlers.set(type, list);
-      }
-    }
+    this.handlers = handlerTable(extractors);
   }
 
   analyze(program: Node): FileFacts {
@@ -270,14 +293,18 @@ export class FileAnalyzer implements WalkContext {
     const hooks = this.handlers.get(type);
     if (FUNCTION_TYPES.has(type)) return this.visitFunction(node, hooks);
     if (type === "ClassDeclaration" || type === "ClassExpression") return this.visitClass(node);
-    if (hooks) for (const h of hooks) h(node, this);
+    if (hooks) runHooks(hooks, node, this);
     switch (type) {
       case "BlockStatement":
-      case "StaticBlock":
-        return this.inScope(false, () => {
-          this.declare(node.body, this.scope);
-          this.visitChildren(node);
-        });
+      case "StaticBlock": {
+        // The most frequent scope: entered without a closure.
+        const outer = this.scope;
+        this.scope = new Scope(outer, false, this.changes);
+        this.declare(node.body, this.scope);
+        this.visitChildren(node);
+        this.scope = outer;
+        return;
+      }
       case "CallExpression":
         this.recordCall(node);
         return this.visitCallChildren(node);
@@ -297,7 +324,7 @@ export class FileAnalyzer implements WalkContext {
         // Declarations in a statement position were hoisted by declare(); `for (const x of …)`
         // heads were not: declare them here.
         for (const d of node.declarations) {
-          if (!this.scope.bindings.has(firstName(d.id))) {
+          if (!this.scope.has(firstName(d.id))) {
             const init = d.init;
             const scope = this.scope;
             this.bindPattern(d.id, scope, init ? () => this.symIn(init, scope) : () => UNKNOWN);
@@ -347,10 +374,12 @@ export class FileAnalyzer implements WalkContext {
   private visitChildren(node: Node): void {
     const keys: readonly string[] | undefined = (visitorKeys as Record<string, readonly string[]>)[node.type];
     if (!keys) return;
-    for (const key of keys) {
-      const child = node[key];
+    // Indexed loops: the walk runs for every node, often before V8 has optimised it, and a
+    // for-of there allocates an iterator result per step (~50 MB on a large project).
+    for (let k = 0; k < keys.length; k++) {
+      const child = node[keys[k]];
       if (Array.isArray(child)) {
-        for (const c of child) this.visit(c);
+        for (let i = 0; i < child.length; i++) this.visit(child[i]);
       } else if (child && typeof child === "object") {
         this.visit(child);
       }
@@ -362,7 +391,9 @@ export class FileAnalyzer implements WalkContext {
     const callee = unwrap(node.callee);
     const iterates = callee?.type === "MemberExpression" && !callee.computed && ITERATING_METHODS.has(callee.property?.name);
     this.visit(node.callee);
-    for (const arg of node.arguments) {
+    const args = node.arguments;
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i];
       if (iterates && FUNCTION_TYPES.has(arg.type)) {
         this.loopDepth++;
         this.visit(arg);
@@ -373,7 +404,7 @@ export class FileAnalyzer implements WalkContext {
     }
   }
 
-  private visitFunction(node: Node, hooks: ((node: Node, ctx: WalkContext) => void)[] | undefined): void {
+  private visitFunction(node: Node, hooks: readonly Hook[] | undefined): void {
     const fact: FunctionFact = {
       id: this.idOf(node),
       name: this.pendingName ?? node.id?.name ?? "(anonymous)",
@@ -385,7 +416,7 @@ export class FileAnalyzer implements WalkContext {
     };
     this.pendingName = undefined;
     this.facts.functions.push(fact);
-    if (hooks) for (const h of hooks) h(node, this);
+    if (hooks) runHooks(hooks, node, this);
     const outerLoop = this.loopDepth;
     const outerTry = this.tryDepth;
     // A function body runs when called, not where it is written; array-iteration callbacks
@@ -401,7 +432,8 @@ export class FileAnalyzer implements WalkContext {
       for (const p of node.params) this.visit(p);
       if (node.body?.type === "BlockStatement") {
         this.declare(node.body.body, this.scope);
-        for (const stmt of node.body.body) this.visit(stmt);
+        const body = node.body.body;
+        for (let i = 0; i < body.length; i++) this.visit(body[i]);
       } else if (node.body) {
         fact.returns.push(this.symOf(node.body));
         this.visit(node.body);
@@ -422,7 +454,7 @@ export class FileAnalyzer implements WalkContext {
     if (node.superClass) fact.superClass = this.symOf(node.superClass);
     this.facts.classes.push(fact);
     const hooks = this.handlers.get(node.type);
-    if (hooks) for (const h of hooks) h(node, this);
+    if (hooks) runHooks(hooks, node, this);
     this.classStack.push(fact);
     for (const d of node.decorators ?? []) this.visit(d);
     for (const member of node.body.body) {

@@ -62,7 +62,7 @@ export function litString(sym: Sym | undefined): string | undefined {
  */
 export function prune(sym: Sym, budget = 160): Sym {
   // Most values are small: only copy the ones that are over budget.
-  if (isShortChain(sym, budget) || sizeUpTo(sym, budget) <= budget) return sym;
+  if (isShortChain(sym, budget) || treeWithin(sym, budget) || sizeUpTo(sym, budget) <= budget) return sym;
   const state = { left: budget, done: new Map<Sym, Sym>() };
   return pruneIn(sym, state);
 }
@@ -83,6 +83,45 @@ function isShortChain(sym: Sym, budget: number): boolean {
 const HAS_PARTS = new Set<Sym["k"]>(["call", "new", "member", "concat", "alt", "arr", "obj"]);
 
 /**
+ * Whether the value, counted as a tree (a shared part once per use), has at most `cap` nodes. A
+ * tree count is never below sizeUpTo's, so "yes" answers for it without a set of visited parts.
+ */
+function treeWithin(sym: Sym, cap: number): boolean {
+  const stack: Sym[] = [sym];
+  for (let count = 0; stack.length > 0; ) {
+    if (++count > cap) return false;
+    pushParts(stack, stack.pop()!);
+  }
+  return true;
+}
+
+function pushParts(stack: Sym[], s: Sym): void {
+  switch (s.k) {
+    case "call":
+    case "new":
+      stack.push(s.callee);
+      for (let i = 0; i < s.args.length; i++) stack.push(s.args[i]);
+      break;
+    case "member":
+      stack.push(s.obj);
+      break;
+    case "concat":
+      for (let i = 0; i < s.parts.length; i++) stack.push(s.parts[i]);
+      break;
+    case "alt":
+      for (let i = 0; i < s.options.length; i++) stack.push(s.options[i]);
+      break;
+    case "arr":
+      for (let i = 0; i < s.items.length; i++) stack.push(s.items[i]);
+      break;
+    case "obj":
+      for (const key in s.props) if (Object.hasOwn(s.props, key)) stack.push(s.props[key]);
+      for (let i = 0; i < s.spreads.length; i++) stack.push(s.spreads[i]);
+      break;
+  }
+}
+
+/**
  * The number of nodes in a value, counting no further than `cap` + 1. A subtree shared by several
  * uses (a loop variable's array used in three places) is one object in memory and counts once.
  */
@@ -95,27 +134,7 @@ function sizeUpTo(sym: Sym, cap: number): number {
     if (seen.has(s)) continue;
     seen.add(s);
     count++;
-    switch (s.k) {
-      case "call":
-      case "new":
-        stack.push(s.callee, ...s.args);
-        break;
-      case "member":
-        stack.push(s.obj);
-        break;
-      case "concat":
-        stack.push(...s.parts);
-        break;
-      case "alt":
-        stack.push(...s.options);
-        break;
-      case "arr":
-        stack.push(...s.items);
-        break;
-      case "obj":
-        stack.push(...Object.values(s.props), ...s.spreads);
-        break;
-    }
+    pushParts(stack, s);
   }
   return count;
 }

@@ -91,6 +91,44 @@ const MAX_SYM_DEPTH = 24;
 const MAX_ITEMS = 64;
 const MAX_ASSIGNMENTS = 16;
 
+/**
+ * A map that is cleared far more often than it grows: symOf's memo lives from one binding change
+ * to the next, usually a handful of entries. Up to SHORT entries live in two arrays, so clearing
+ * allocates nothing (Map#clear allocates a fresh table, and regrowing it allocates again).
+ */
+class ShortMemo<K, V> {
+  private static readonly SHORT = 16;
+  private readonly keys: K[] = [];
+  private readonly values: V[] = [];
+  private count = 0;
+  private large: Map<K, V> | undefined;
+
+  clear(): void {
+    this.count = 0;
+    this.large = undefined;
+  }
+
+  get(key: K): V | undefined {
+    if (this.large) return this.large.get(key);
+    for (let i = 0; i < this.count; i++) if (this.keys[i] === key) return this.values[i];
+    return undefined;
+  }
+
+  set(key: K, value: V): void {
+    if (this.large) {
+      this.large.set(key, value);
+    } else if (this.count < ShortMemo.SHORT) {
+      this.keys[this.count] = key;
+      this.values[this.count] = value;
+      this.count++;
+    } else {
+      this.large = new Map();
+      for (let i = 0; i < this.count; i++) this.large.set(this.keys[i], this.values[i]);
+      this.large.set(key, value);
+    }
+  }
+}
+
 type Hook = (node: Node, ctx: WalkContext) => void;
 type HandlerTable = ReadonlyMap<string, readonly Hook[]>;
 const handlerTables = new WeakMap<readonly Extractor[], HandlerTable>();
@@ -130,7 +168,7 @@ export class FileAnalyzer implements WalkContext {
   // symOf's answers at the current point of the walk: every extractor asks for the callee and
   // arguments of the same call (and recordCall again), so each expression is read once while
   // nothing it could depend on (scope, bindings, assignments, enclosing class) has changed.
-  private readonly symMemo = new Map<Node, Sym>();
+  private readonly symMemo = new ShortMemo<Node, Sym>();
   private memoScope: Scope | undefined;
   private memoVersion = -1;
   private memoClass: ClassFact | undefined;
@@ -198,7 +236,7 @@ export class FileAnalyzer implements WalkContext {
       this.memoClass = cls;
     }
     let sym = this.symMemo.get(expr);
-    if (!sym) {
+    if (sym === undefined) {
       sym = this.symIn(expr, this.scope);
       this.symMemo.set(expr, sym);
     }

@@ -223,7 +223,7 @@ class Walker {
     try {
       size = (linkedStats ?? statSync(visit.abs)).size;
       if (size > MAX_SOURCE_BYTES) return this.skip(visit.rel, "too-large", `${size} bytes, over the 1 MB limit`);
-      sample = readStart(visit.abs, MINIFIED_SAMPLE_BYTES);
+      sample = readStart(visit.abs, Math.min(size, MINIFIED_SAMPLE_BYTES));
     } catch (error) {
       return this.skip(visit.rel, "unreadable", errorCode(error));
     }
@@ -381,7 +381,9 @@ function ignoringRule(rules: IgnoreRules[], rel: string, isFolder: boolean): str
 }
 
 function readStart(path: string, bytes: number): Buffer {
-  const buffer = Buffer.alloc(bytes);
+  // Only the bytes read are returned, so the buffer need not be zeroed first (a zeroed 64 kB per
+  // file was 75 ms of ghost's discovery).
+  const buffer = Buffer.allocUnsafe(bytes);
   const fd = openSync(path, "r");
   try {
     return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0));

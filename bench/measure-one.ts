@@ -4,20 +4,24 @@
 //   node --import tsx bench/measure-one.ts parse  <project folder>
 //   node --import tsx bench/measure-one.ts review <project folder>
 //   node --import tsx bench/measure-one.ts lint   <project folder>
+//   node --import tsx bench/measure-one.ts cached <project folder>
 //
 // `parse` is the floor any review must pay: discover the files, read them, parse each and build
 // its AST (reading `program` is what materialises the AST on Node 20). `review` is the whole
 // library call, ingest and rules. `lint` is the peer: ESLint with the security presets of the
 // accuracy benchmark (bench/accuracy/eslint-peer.ts) over exactly the files bka discovers.
+// `cached` is the review with `cache` (bka review --cache) in bench/out/fact-cache: the first run
+// fills it, later runs reuse the facts of the unchanged files.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { discoverWorkspace } from "../src/ingest/workspace/discover.ts";
 import { isParseFailure, parseSource } from "../src/ingest/js/parse.ts";
 
-export type MeasureMode = "parse" | "review" | "lint";
-export const MEASURE_MODES: readonly MeasureMode[] = ["parse", "review", "lint"];
+export type MeasureMode = "parse" | "review" | "lint" | "cached";
+export const MEASURE_MODES: readonly MeasureMode[] = ["parse", "review", "lint", "cached"];
+const FACT_CACHE = fileURLToPath(new URL("./out/fact-cache", import.meta.url));
 
 export interface Measurement {
   mode: MeasureMode;
@@ -61,10 +65,10 @@ type ReviewVolume = Volume & { endpoints: number; findings: number };
 type Pass = (root: string) => Volume | Promise<ReviewVolume>;
 
 /** Loaded only for the review pass, so the parse pass's peak RSS does not include the rules. */
-async function loadFullReview(): Promise<Pass> {
+async function loadFullReview(cache?: string): Promise<Pass> {
   const { review } = await import("../src/index.ts");
   return async (root) => {
-    const { model, findings } = await review(root);
+    const { model, findings } = await review(root, cache ? { cache } : {});
     const { coverage } = model;
     return {
       files: coverage.filesParsed,
@@ -106,7 +110,8 @@ async function loadPeerLint(root: string): Promise<Pass> {
 
 /** Module loading is left out of the time (all passes), Node startup too: see docs/benchmarks.md. */
 export async function measure(mode: MeasureMode, root: string): Promise<Measurement> {
-  const pass: Pass = mode === "parse" ? parseOnly : mode === "lint" ? await loadPeerLint(root) : await loadFullReview();
+  const pass: Pass =
+    mode === "parse" ? parseOnly : mode === "lint" ? await loadPeerLint(root) : await loadFullReview(mode === "cached" ? FACT_CACHE : undefined);
   const started = performance.now();
   const volume = await pass(root);
   const wallMs = performance.now() - started;

@@ -58,6 +58,8 @@ interface ProjectResult {
   ratio?: number;
   /** The ESLint peer over the same files, when measured. */
   peer?: ModeResult;
+  /** The review again with a fact cache the first of these runs filled (not counted). */
+  cached?: ModeResult;
 }
 
 function readOptions(): BenchOptions {
@@ -142,19 +144,24 @@ async function benchTarget(options: BenchOptions, target: Target): Promise<Proje
   const review = failure("review") ?? (reviews.length ? summarise(reviews) : { ok: false as const, error: "not run: parse-only failed" });
   const pairs = Math.min(parses.length, reviews.length);
   const ratio = pairs ? median(Array.from({ length: pairs }, (_, i) => reviews[i].wallMs / parses[i].wallMs)) : undefined;
-  const peer = options.peerRuns > 0 ? await benchPeer(options, target) : undefined;
-  return { target, parse, review, ...(ratio !== undefined ? { ratio } : {}), ...(peer ? { peer } : {}) };
+  const cached = review.ok ? await benchRuns(options, target, "cached", options.runs, "review with the fact cache", 1) : undefined;
+  const peer = options.peerRuns > 0 ? await benchRuns(options, target, "lint", options.peerRuns, "ESLint peer") : undefined;
+  return { target, parse, review, ...(ratio !== undefined ? { ratio } : {}), ...(cached ? { cached } : {}), ...(peer ? { peer } : {}) };
 }
 
-async function benchPeer(options: BenchOptions, target: Target): Promise<ModeResult> {
-  process.stderr.write(`bench: ${target.label} ESLint peer ×${options.peerRuns} …\n`);
-  const runs: Measurement[] = [];
+/** `runs` measured runs of one mode, after `unmeasured` runs that only prepare (fill a cache). */
+async function benchRuns(options: BenchOptions, target: Target, mode: MeasureMode, runs: number, label: string, unmeasured = 0): Promise<ModeResult> {
+  process.stderr.write(`bench: ${target.label} ${label} ×${runs} …\n`);
+  const measured: Measurement[] = [];
   try {
-    for (let run = 0; run < options.peerRuns; run += 1) runs.push(await measureOnce(options.node, "lint", target.folder));
+    for (let run = 0; run < unmeasured + runs; run += 1) {
+      const measurement = await measureOnce(options.node, mode, target.folder);
+      if (run >= unmeasured) measured.push(measurement);
+    }
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-  return summarise(runs);
+  return summarise(measured);
 }
 
 async function selectTargets(options: BenchOptions): Promise<Target[]> {
@@ -175,7 +182,7 @@ function cell(result: ModeResult, pick: (ok: Extract<ModeResult, { ok: true }>) 
   return result.ok ? pick(result) : "failed";
 }
 
-function row({ target, parse, review, ratio, peer }: ProjectResult): string {
+function row({ target, parse, review, ratio, peer, cached }: ProjectResult): string {
   const volume = parse.ok ? parse.last : undefined;
   const met =
     ratio === undefined || !review.ok ? "—" : ratio <= TARGET_RATIO && review.peakRssMb < TARGET_RSS_MB ? "yes" : "no";
@@ -192,6 +199,8 @@ function row({ target, parse, review, ratio, peer }: ProjectResult): string {
     cell(review, (r) => String(r.last.endpoints ?? "—")),
     cell(review, (r) => String(r.last.findings ?? "—")),
     met,
+    cached ? cell(cached, (r) => seconds(r.wallMs)) : "—",
+    cached?.ok && parse.ok ? `${(cached.wallMs / parse.wallMs).toFixed(2)}×` : "—",
     peer ? cell(peer, (r) => seconds(r.wallMs)) : "—",
     peer?.ok && review.ok ? `${(review.wallMs / peer.wallMs).toFixed(2)}×` : "—",
     peer ? cell(peer, (r) => String(r.peakRssMb)) : "—",
@@ -200,10 +209,11 @@ function row({ target, parse, review, ratio, peer }: ProjectResult): string {
 
 function failureNotes(results: ProjectResult[]): string[] {
   const notes: string[] = [];
-  for (const { target, parse, review, peer } of results) {
+  for (const { target, parse, review, peer, cached } of results) {
     if (!parse.ok) notes.push(`- ${target.label} parse-only failed: ${parse.error}`);
     if (!review.ok) notes.push(`- ${target.label} review failed: ${review.error}`);
     if (peer && !peer.ok) notes.push(`- ${target.label} ESLint peer failed: ${peer.error}`);
+    if (cached && !cached.ok) notes.push(`- ${target.label} review with the fact cache failed: ${cached.error}`);
   }
   return notes;
 }
@@ -222,8 +232,8 @@ async function nodeVersionOf(node: string): Promise<string> {
 async function renderReport(options: BenchOptions, results: ProjectResult[]): Promise<string> {
   const cpuList = cpus();
   const header = [
-    "project | files | kLOC | MB | parse-only s | review s | review/parse | parse peak RSS MB | review peak RSS MB | endpoints | findings | target met | ESLint s | review/ESLint | ESLint peak RSS MB",
-    "---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--:|--:|--:|",
+    "project | files | kLOC | MB | parse-only s | review s | review/parse | parse peak RSS MB | review peak RSS MB | endpoints | findings | target met | review, fact cache s | cached/parse | ESLint s | review/ESLint | ESLint peak RSS MB",
+    "---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--:|--:|--:|--:|--:|",
   ];
   const notes = failureNotes(results);
   return [
@@ -234,6 +244,7 @@ async function renderReport(options: BenchOptions, results: ProjectResult[]): Pr
     `- cpu: ${cpuList[0]?.model.trim() ?? "unknown"} (${cpuList.length} logical cores)`,
     `- runs per figure: ${options.runs}, parse-only and review alternating (time: median; ratio: median of each run's review ÷ parse-only; RSS: highest)`,
     `- target: review ≤ ${TARGET_RATIO}× parse-only, peak RSS < ${TARGET_RSS_MB} MB`,
+    "- review, fact cache: `review(folder, { cache })` (`bka review --cache`) after one unmeasured run filled the cache; every file unchanged (median; not what the target is about)",
     `- peer: ${options.peerRuns > 0 ? `${PEER_NAME} over the same files, ${options.peerRuns} run(s) after the pairs (time: median; review/ESLint: review median ÷ ESLint median)` : "not measured (--peer-runs 0)"}`,
     "",
     ...header,

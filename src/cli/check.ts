@@ -5,12 +5,12 @@ import type { ReviewResult } from "../index.ts";
 import { withSortedKeys } from "../emit/common.ts";
 import { shouldUseColor } from "../emit/terminal.ts";
 import { EXIT } from "./exit-codes.ts";
-import type { Output } from "./main.ts";
+import { CACHE_HELP, type Output } from "./main.ts";
 
 export interface CheckCommandIo {
   stdout: Output;
   env: Record<string, string | undefined>;
-  review(path: string, progress: boolean): Promise<ReviewResult>;
+  review(path: string, progress: boolean, cache: boolean): Promise<ReviewResult>;
 }
 
 interface CheckOptions {
@@ -20,6 +20,7 @@ interface CheckOptions {
   force?: boolean;
   format: "text" | "json";
   progress: boolean;
+  cache: boolean;
 }
 
 export function addCheckCommand(program: Command, io: CheckCommandIo, setExitCode: (code: number) => void): void {
@@ -33,6 +34,7 @@ export function addCheckCommand(program: Command, io: CheckCommandIo, setExitCod
     .option("--force", "with --write-baseline, replace an existing baseline")
     .addOption(new Option("--format <format>", "what to print on stdout").choices(["text", "json"]).default("text"))
     .option("--no-progress", "do not draw a progress bar")
+    .option("--cache", CACHE_HELP, false)
     .action(async (path: string, options: CheckOptions) => {
       setExitCode(await checkCommand(path, options, io));
     });
@@ -49,7 +51,7 @@ async function checkCommand(path: string, options: CheckOptions, io: CheckComman
     writeBaseline: options.writeBaseline ?? false,
     force: options.force ?? false,
   });
-  const { model, findings } = await io.review(path, options.progress);
+  const { model, findings } = await io.review(path, options.progress, options.cache);
   const result = completeCheck(prepared, model, findings, await openapiLintFor(prepared, model));
   io.stdout.write(
     options.format === "json"

@@ -47,7 +47,11 @@ interface ReviewCommandOptions {
   rows?: number;
   databaseUrl?: string;
   fixMigrations?: string;
+  cache: boolean;
 }
+
+export const CACHE_HELP =
+  "reuse the facts of files unchanged since the last run with --cache (kept in $BKA_CACHE_DIR, else ~/.cache/bka); linking and rules always run";
 
 /** Runs bka with `argv` (the arguments after the program name) and returns the exit code. */
 export async function run(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
@@ -111,6 +115,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option("--rows <n>", "synthetic rows per queried table when proving index advice (default 200000)", positiveInteger)
     .option("--database-url <url>", "prove index advice on this PostgreSQL server instead, in a throwaway schema that is dropped afterwards")
     .option("--fix-migrations <dir>", "write the act-band database fixes as a new migration file in this folder (never over an existing file)")
+    .option("--cache", CACHE_HELP, false)
     .action(async (path: string, options: ReviewCommandOptions) => {
       setExitCode(await reviewCommand(path, options, io));
     });
@@ -120,14 +125,15 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description("print the OpenAPI 3.1 spec recovered from a project's routes (YAML)")
     .argument("[path]", "folder to read", ".")
     .option("--no-progress", "do not draw a progress bar")
-    .action(async (path: string, options: { progress: boolean }) => {
+    .option("--cache", CACHE_HELP, false)
+    .action(async (path: string, options: { progress: boolean; cache: boolean }) => {
       // The spec needs no measured findings: no embedded database is started.
-      const { model } = await reviewWithProgress(path, options.progress, io, false);
+      const { model } = await reviewWithProgress(path, options.progress, io, false, options.cache ? { cache: true } : {});
       io.stdout.write(toOpenApiYaml(model));
       setExitCode(EXIT.ok);
     });
 
-  addCheckCommand(program, { ...io, review: (path, progress) => reviewWithProgress(path, progress, io) }, setExitCode);
+  addCheckCommand(program, { ...io, review: (path, progress, cache) => reviewWithProgress(path, progress, io, true, cache ? { cache: true } : {}) }, setExitCode);
 
   program
     .command("mcp")
@@ -157,8 +163,12 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function reviewCommand(path: string, options: ReviewCommandOptions, io: CliIo): Promise<number> {
-  const proofs = { ...(options.rows ? { rows: options.rows } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) };
-  const { model, findings } = await reviewWithProgress(path, options.progress, io, options.verify, proofs);
+  const extra = {
+    ...(options.rows ? { rows: options.rows } : {}),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.cache ? { cache: true } : {}),
+  };
+  const { model, findings } = await reviewWithProgress(path, options.progress, io, options.verify, extra);
   if (options.out) {
     const written = writeOutputs(options.out, model, findings);
     // Keep stdout pure for machine formats; the note goes to stderr then.
@@ -180,13 +190,13 @@ function writeFixes(model: ReviewResult["model"], findings: Finding[], options: 
 }
 
 async function reviewWithProgress(
-  path: string, progressWanted: boolean, io: CliIo, verify = true, proofs: Pick<ReviewOptions, "rows" | "databaseUrl"> = {},
+  path: string, progressWanted: boolean, io: CliIo, verify = true, extra: Pick<ReviewOptions, "rows" | "databaseUrl" | "cache"> = {},
 ): Promise<ReviewResult> {
   // Checked here as well as in ingest so the message names the path exactly as the user typed it.
   if (!existsSync(path)) throw new BadInputError(`no such file or directory: ${path}`, path);
   const progress = createProgress({ stream: io.stderr as NodeJS.WritableStream & Output, enabled: progressWanted });
   try {
-    return await io.reviewImpl(path, { onProgress: progress.onProgress, ...(verify ? {} : { verify: false }), ...proofs });
+    return await io.reviewImpl(path, { onProgress: progress.onProgress, ...(verify ? {} : { verify: false }), ...extra });
   } finally {
     progress.stop();
   }

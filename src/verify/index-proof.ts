@@ -9,7 +9,8 @@ import { join } from "node:path";
 import type { ArchitectureModel, DataAccess, Entity, IndexProof } from "../model/types.ts";
 import { sqlIdentifier, toSchemaSql } from "../emit/sql.ts";
 import { parseSqlFile, type PgNode } from "../ingest/data/sql-parse.ts";
-import { cacheDirectory, extensionsIn, pgliteVersion, type Engine } from "./pglite.ts";
+import { extensionsIn, pgliteVersion, type Engine } from "./pglite.ts";
+import { cacheDirectory } from "../cache-directory.ts";
 import { DEFAULT_ROWS, fillPlan, fillTables } from "./synthetic.ts";
 import { openPglite, openServer, pgliteDatabase, type ProofDatabase } from "./proof-db.ts";
 

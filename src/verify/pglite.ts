@@ -4,9 +4,9 @@
 // (~4.5 MB) and later starts load it instead, about 4× faster. Every instance is closed, even on
 // error: an open one keeps the process alive.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Extensions, PGlite } from "@electric-sql/pglite";
+import { cacheDirectory } from "../cache-directory.ts";
 
 export interface Engine {
   db: PGlite;
@@ -89,10 +89,6 @@ async function loadExtensions(names: readonly string[]): Promise<Extensions> {
   return loaded;
 }
 
-/** Where bka keeps what it can reuse between runs: $BKA_CACHE_DIR, else $XDG_CACHE_HOME/bka or ~/.cache/bka. */
-export function cacheDirectory(): string {
-  return process.env.BKA_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "bka");
-}
 
 function snapshotPath(cacheDir: string | false | undefined): string | undefined {
   if (cacheDir === false) return undefined;

@@ -11,9 +11,7 @@ import { analyzeFile, type FileOutcome } from "../../src/ingest/analyze-file.ts"
 import { discoverWorkspace } from "../../src/ingest/workspace/discover.ts";
 import { createResolver } from "../../src/ingest/workspace/resolver.ts";
 import type { ModuleResolver, ResolveResult } from "../../src/ingest/workspace/types.ts";
-import type { ReviewOptions, ReviewResult } from "../../src/index.ts";
-import { run } from "../../src/cli/main.ts";
-import { emptyModel } from "../rules/model-builder.ts";
+import { recordingCli } from "../cli/recording-review.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "bka-fact-cache-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -94,18 +92,12 @@ describe("review with the fact cache", () => {
 });
 
 test("--cache reaches the review from bka review, openapi and check, and only when given", async () => {
-  const seen: ReviewOptions[] = [];
-  const reviewImpl = async (_path: string, options: ReviewOptions): Promise<ReviewResult> => {
-    seen.push(options);
-    return { model: emptyModel(), findings: [] };
-  };
-  const sink = { write: () => true, isTTY: false };
-  const io = { stdout: sink, stderr: sink, env: {}, reviewImpl } as unknown as Parameters<typeof run>[1];
+  const { seen, bka } = recordingCli();
   const project = fresh("cli");
   mkdirSync(project);
   for (const command of ["review", "openapi", "check"]) {
-    await run([command, project, "--no-progress", "--cache"], io);
-    await run([command, project, "--no-progress"], io);
+    await bka([command, project, "--no-progress", "--cache"]);
+    await bka([command, project, "--no-progress"]);
   }
   assert.deepEqual(seen.map((o) => o.cache), [true, undefined, true, undefined, true, undefined]);
 });

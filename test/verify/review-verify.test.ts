@@ -3,9 +3,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { review } from "../../src/index.ts";
-import { run } from "../../src/cli/main.ts";
-import type { ReviewOptions, ReviewResult } from "../../src/index.ts";
-import { emptyModel } from "../rules/model-builder.ts";
+import type { ReviewResult } from "../../src/index.ts";
+import { recordingCli } from "../cli/recording-review.ts";
 
 const SHOP = "test/fixtures/db-shop-sql";
 
@@ -32,16 +31,10 @@ describe("review() and the embedded PostgreSQL", () => {
   });
 
   it("bka review --no-verify passes verify: false; bka openapi never verifies", async () => {
-    const seen: ReviewOptions[] = [];
-    const reviewImpl = async (_path: string, options: ReviewOptions): Promise<ReviewResult> => {
-      seen.push(options);
-      return { model: emptyModel(), findings: [] };
-    };
-    const sink = { write: () => true, isTTY: false };
-    const io = { stdout: sink, stderr: sink, env: {}, reviewImpl } as unknown as Parameters<typeof run>[1];
-    await run(["review", ".", "--no-verify", "--no-progress"], io);
-    await run(["review", ".", "--no-progress"], io);
-    await run(["openapi", ".", "--no-progress"], io);
+    const { seen, bka } = recordingCli();
+    await bka(["review", ".", "--no-verify", "--no-progress"]);
+    await bka(["review", ".", "--no-progress"]);
+    await bka(["openapi", ".", "--no-progress"]);
     assert.deepEqual(seen.map((o) => o.verify), [false, undefined, false]);
   });
 });

@@ -249,6 +249,31 @@ function spineParam(sym: Sym): Extract<Sym, { k: "param" }> | undefined {
   }
 }
 
+/** Whether a value reads one of the function's own parameters (within a few levels). */
+export function mentionsParamOf(sym: Sym, fnId: string, depth = 0): boolean {
+  if (depth > 8) return false;
+  const next = depth + 1;
+  switch (sym.k) {
+    case "param":
+      return sym.fn === fnId;
+    case "member":
+      return mentionsParamOf(sym.obj, fnId, next);
+    case "call":
+    case "new":
+      return mentionsParamOf(sym.callee, fnId, next) || sym.args.some((a) => mentionsParamOf(a, fnId, next));
+    case "concat":
+      return sym.parts.some((p) => mentionsParamOf(p, fnId, next));
+    case "alt":
+      return sym.options.some((o) => mentionsParamOf(o, fnId, next));
+    case "arr":
+      return sym.items.some((i) => mentionsParamOf(i, fnId, next));
+    case "obj":
+      return Object.values(sym.props).some((v) => mentionsParamOf(v, fnId, next)) || sym.spreads.some((v) => mentionsParamOf(v, fnId, next));
+    default:
+      return false;
+  }
+}
+
 /** A value with one function's parameters replaced by a call's arguments. */
 export function substituteParams(sym: Sym, fnId: string, args: readonly Sym[], depth = 0): Sym {
   if (depth > 20) return sym;

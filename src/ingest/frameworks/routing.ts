@@ -116,7 +116,7 @@ export class RoutingGraph {
       // `new Hono().basePath('/api')` starts where `new Hono()` does: the method keeps them apart.
       const method = callee.k === "member" ? `#${callee.prop}` : "";
       for (const r of this.recognisers) {
-        const kind = r.creates(callee);
+        const kind = createdBy(r, callee);
         if (kind) return this.ensure(`ctx:${sym.loc.file}:${sym.loc.line}:${sym.loc.column}${method}`, { kind, framework: r.framework, loc: sym.loc, origin: sym });
       }
     }
@@ -217,4 +217,15 @@ export function flattenHandlers(args: readonly Sym[], index: ProjectIndex): Sym[
     else out.push(arg);
   }
   return out;
+}
+
+/**
+ * What a recogniser makes of a callee; for alternatives, their common answer: a module read
+ * through an interop helper (`_interopRequireDefault(require("express")).default`) is
+ * `express.default` or `express`, the same factory either way.
+ */
+function createdBy(recogniser: ContextRecogniser, callee: Sym): "app" | "router" | undefined {
+  if (callee.k !== "alt") return recogniser.creates(callee);
+  const kinds = new Set(callee.options.map((option) => recogniser.creates(option)));
+  return kinds.size === 1 ? [...kinds][0] : undefined;
 }

@@ -86,7 +86,7 @@ const HAS_PARTS = new Set<Sym["k"]>(["call", "new", "member", "concat", "alt", "
  * Whether the value, counted as a tree (a shared part once per use), has at most `cap` nodes. A
  * tree count is never below sizeUpTo's, so "yes" answers for it without a set of visited parts.
  */
-function treeWithin(sym: Sym, cap: number): boolean {
+export function treeWithin(sym: Sym, cap: number): boolean {
   const stack: Sym[] = [sym];
   for (let count = 0; stack.length > 0; ) {
     if (++count > cap) return false;

@@ -156,6 +156,12 @@ describe("sink precision: checks before the sink, clients, summaries, fragments"
     assert.deepEqual(await placesIn(openRedirect, precision("redirect-origin", "good")), []);
   });
 
+  test("a Location header beside a 2xx status names a created resource, not a redirect", async () => {
+    // The bad twin sets 302 in one branch and 201 in another: the 302 makes it a redirect.
+    assert.deepEqual(await placesIn(openRedirect, precision("location-created", "bad")), ["95 act src/app.js:10: src/app.js:8 src/app.js:10"]);
+    assert.deepEqual(await placesIn(openRedirect, precision("location-created", "good")), []);
+  });
+
   test("a name among a folder's entries, a resolved path under its root, and a service's own file name are safe paths", async () => {
     // Bad: membership in a list from the body, a suffix check, a helper that returns a path built from its argument.
     assert.deepEqual(await placesIn(pathTraversal, precision("paths-checked", "bad")), [

@@ -386,7 +386,9 @@ function methodUses(index: ProjectIndex, requestParams: ReadonlyMap<string, Requ
   if (!first) return [];
   if (method === "redirect") return [{ kind: "redirect", api: "res.redirect", value: fact.args[fact.args.length - 1] }];
   if (method === "location") return [{ kind: "redirect", api: "res.location", value: first }];
-  if (HEADER_METHODS.has(method) && second && isLocationHeader(index, first)) return [{ kind: "redirect", api: `res.${method}("Location")`, value: second }];
+  if (HEADER_METHODS.has(method) && second && isLocationHeader(index, first) && !answersWithSuccess(index, fact)) {
+    return [{ kind: "redirect", api: `res.${method}("Location")`, value: second }];
+  }
   if (RESPONSE_PATH_METHODS.has(method)) return [{ kind: "path", api: `res.${method}`, value: first }];
   if (method === "render" && second) return renderUses(index, second, fact.loc);
   if (BODY_METHODS.has(method)) return htmlResponseUses(index, requestParams, fact, method, first);
@@ -485,6 +487,37 @@ function startsWithLiteral(index: ProjectIndex, sym: Sym): boolean {
 function isLocationHeader(index: ProjectIndex, name: Sym): boolean {
   const value = resolveShallow(index, name);
   return value.k === "lit" && typeof value.value === "string" && value.value.toLowerCase() === "location";
+}
+
+/**
+ * `res.status(201); res.set("Location", file.url)`: beside a 2xx status the Location header names
+ * the created resource, and browsers do not follow it — it is no redirect. A function that also
+ * sets a 3xx status somewhere still counts as redirecting.
+ */
+function answersWithSuccess(index: ProjectIndex, fact: SinkCandidateFact): boolean {
+  if (fact.callee.k !== "member") return false;
+  const statuses: number[] = [];
+  // `res.status(201).set("Location", url)`: the status is the receiver itself.
+  let response = fact.callee.obj;
+  if (response.k === "call" && response.callee.k === "member" && STATUS_METHODS.has(response.callee.prop)) {
+    statuses.push(...statusOf(index, response));
+    response = response.callee.obj;
+  }
+  for (const call of fact.fn ? index.callsIn.get(fact.fn) ?? [] : []) {
+    if (call.callee.k === "member" && STATUS_METHODS.has(call.callee.prop) && sameValue(call.callee.obj, response)) statuses.push(...statusOf(index, call));
+  }
+  return statuses.some((s) => s >= 200 && s < 300) && !statuses.some((s) => s >= 300 && s < 400);
+}
+
+const STATUS_METHODS = new Set(["status", "sendStatus", "writeHead"]);
+
+function statusOf(index: ProjectIndex, call: { args: readonly Sym[] }): number[] {
+  const status = call.args[0] ? literalValue(index, call.args[0]) : undefined;
+  return typeof status === "number" ? [status] : [];
+}
+
+function sameValue(a: Sym, b: Sym): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**

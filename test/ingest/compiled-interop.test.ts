@@ -1,8 +1,9 @@
-// Packages published as compiled CommonJS reach express through an interop helper: Babel's
-// `_interopRequireDefault(require("express"))`, TypeScript's `__importDefault(...)` (a function or
-// `this.__importDefault`). A call of a project function stands for its return with the call's
-// arguments in it, so `(0, express_1.default)()` is an express app and `_express.default.Router()`
-// a router, also when the router is made in a class method another file calls.
+// Packages published as compiled CommonJS reach their imports through interop helpers: Babel's
+// `_interopRequireDefault(require("express"))`, TypeScript's `__importDefault(...)`, esbuild's
+// `__toESM(...)`. Calls of helpers with those names read as the module itself; and a call of any
+// project function stands for its return with the call's arguments in it, so
+// `(0, express_1.default)()` is an express app and `_express.default.Router()` a router, also when
+// the router is made in a class method another file calls.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ingest } from "../../src/ingest/index.ts";
@@ -18,6 +19,10 @@ test("Babel output: a router made in a class method behind _interopRequireDefaul
 
 test("TypeScript output: routers and the app behind __importDefault, mounted under a prefix", async () => {
   assert.deepEqual(await endpoints("tsc"), ["DELETE /api/users/{id} none", "GET /api/users/{id} none"]);
+});
+
+test("esbuild output: __toESM(require(...)) reads as the module, for express and for a project's auth middleware", async () => {
+  assert.deepEqual(await endpoints("esbuild"), ["GET /health none", "POST /orders required"]);
 });
 
 test("a call of a project function returns what it returns for these arguments, per call", () => {

@@ -86,6 +86,10 @@ const TRANSPARENT = new Set([
   "TSAsExpression", "TSNonNullExpression", "TSTypeAssertion", "TSSatisfiesExpression", "ParenthesizedExpression",
   "ChainExpression", "AwaitExpression", "TSInstantiationExpression",
 ]);
+const INTEROP_HELPERS = new Set([
+  "_interopRequireDefault", "_interopRequireWildcard", "__importDefault", "__importStar", "__toESM",
+  "_interop_require_default", "_interop_require_wildcard",
+]);
 // Deep enough for a schema two objects deep with chained checks (`z.object({ a: z.object({ b: z.string().min(1).max(9) }) })`).
 const MAX_SYM_DEPTH = 24;
 const MAX_ITEMS = 64;
@@ -778,6 +782,11 @@ export class FileAnalyzer implements WalkContext {
       const arg = e.arguments[0] && unwrap(e.arguments[0]);
       if (arg?.type === "Literal" && typeof arg.value === "string") return this.importSym(arg.value, "*");
       return { k: "unknown", text: "require(?)" };
+    }
+    // Compilers wrap require() in a helper whose result reads as the module itself, its `default`
+    // being the module when it has none: Babel, TypeScript, esbuild and SWC name them so.
+    if (callee.type === "Identifier" && INTEROP_HELPERS.has(callee.name) && e.arguments[0]) {
+      return this.symIn(e.arguments[0], scope);
     }
     // fn.bind(thisArg) is fn for our purposes; fn.call/apply are calls of fn.
     if (callee.type === "MemberExpression" && !callee.computed && callee.property.name === "bind") {

@@ -8,6 +8,7 @@ import type { CallFact } from "../js/facts.ts";
 import type { Sym } from "../js/sym.ts";
 import type { ProjectIndex } from "../link/project-index.ts";
 import { compareText } from "../../model/order.ts";
+import { routeTableCalls } from "./route-tables.ts";
 
 export const HTTP_METHODS = new Set(["get", "post", "put", "patch", "delete", "del", "options", "head", "all"]);
 
@@ -153,7 +154,8 @@ export class RoutingGraph {
       const ctx = this.contextOfValue(call.callee.obj);
       const receiver = this.index.resolve(call.callee.obj);
       if (ctx) {
-        ctx.calls.push({ method, args: call.args, call });
+        if (method === "[]") for (const route of routeTableCalls(this.index, call)) ctx.calls.push({ ...route, call });
+        else ctx.calls.push({ method, args: call.args, call });
         return;
       }
       const chain = HTTP_METHODS.has(method) ? this.routeChain(receiver) : undefined;

@@ -587,6 +587,10 @@ export class FileAnalyzer implements WalkContext {
       order: node.start,
       ...(fn ? { fn: fn.id } : {}),
     };
+    const calleeNode = unwrap(node.callee);
+    if (calleeNode?.type === "MemberExpression" && calleeNode.computed && callee.k === "member" && callee.prop === "[]") {
+      fact.key = prune(this.symOf(calleeNode.property), 24);
+    }
     this.facts.calls.push(fact);
   }
 

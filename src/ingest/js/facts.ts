@@ -13,6 +13,8 @@ export interface CallFact {
   inTry: boolean;
   /** Source offset, for ordering registrations within a file. */
   order: number;
+  /** `app[route.method](…)`: the computed member's key (the callee's member is "[]"). */
+  key?: Sym;
 }
 
 /** What a function's body does that tells whether it guards a request. */

@@ -72,8 +72,8 @@ export class FactCache {
     return hit.outcome;
   }
 
-  /** Keeps a fresh outcome for the next run. */
-  remember(file: SourceFile, text: string, outcome: AnalysedOutcome, resolutions: Resolution[]): void {
+  /** Keeps a fresh outcome for the next run, with the resolver's answers it depended on. */
+  remember(file: SourceFile, text: string, { resolutions = [], ...outcome }: AnalysedOutcome): void {
     this.next.set(file.path, { entry: { path: file.path, packageRoot: file.packageRoot, hash: hashOf(text), resolutions }, outcome });
     this.changed = true;
   }

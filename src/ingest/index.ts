@@ -76,11 +76,12 @@ async function analyzeWithCache(workspace: Workspace, resolver: ModuleResolver, 
   const misses: number[] = [];
   workspace.files.forEach((file, i) => {
     const text = readSource(file);
-    if (typeof text !== "string") outcomes[i] = text;
-    else {
-      const cached = cache.lookup(file, text, resolver);
-      if (cached) outcomes[i] = cached;
-      else (texts[i] = text), misses.push(i);
+    const cached = typeof text === "string" ? cache.lookup(file, text, resolver) : text;
+    if (cached) {
+      outcomes[i] = cached;
+    } else {
+      texts[i] = text as string;
+      misses.push(i);
     }
   });
   const hits = total - misses.length;
@@ -91,7 +92,7 @@ async function analyzeWithCache(workspace: Workspace, resolver: ModuleResolver, 
   misses.forEach((fileIndex, i) => {
     const outcome = fresh[i];
     outcomes[fileIndex] = outcome;
-    if ("facts" in outcome) cache.remember(workspace.files[fileIndex], texts[fileIndex], outcome, outcome.resolutions ?? []);
+    if ("facts" in outcome) cache.remember(workspace.files[fileIndex], texts[fileIndex], outcome);
   });
   return outcomes;
 }

@@ -160,7 +160,9 @@ export class EndpointBuilder {
     }
     const suspicious = chain.find(({ c }) => c.authLike);
     if (suspicious) {
-      return { state: "unknown", mechanisms: [], enforcedAt: suspicious.item.loc, reason: `${suspicious.c.name} could not be resolved; its name suggests it may guard the route` };
+      const { name, definedAt } = suspicious.c;
+      const read = definedAt ? `${name} (${definedAt.file}:${definedAt.line}) shows no check bka recognises` : `${name} could not be resolved`;
+      return { state: "unknown", mechanisms: [], enforcedAt: suspicious.item.loc, reason: `${read}; its name suggests it may guard the route` };
     }
     return { state: "none", mechanisms: [], reason: chain.length ? "no middleware on the chain verifies a credential" : "no middleware on the chain" };
   }

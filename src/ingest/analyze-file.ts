@@ -9,6 +9,7 @@ import { CODE_EXTRACTORS } from "./code/index.ts";
 import { graphqlFacts } from "./code/graphql.ts";
 import { schemaEnums } from "./schemas/enums.ts";
 import type { Skipped } from "../model/types.ts";
+import { compareText } from "../model/order.ts";
 import type { ModuleResolver, ResolveResult, SourceFile } from "./workspace/types.ts";
 
 export const EXTRACTORS: readonly Extractor[] = [authSignals, graphqlFacts, schemaEnums, ...CODE_EXTRACTORS];
@@ -51,7 +52,7 @@ export function analyzeFile(file: SourceFile, resolver: ModuleResolver, extracto
       },
     };
     const facts = new FileAnalyzer(file.path, file.packageRoot, text, parsed.lineStarts, recording, extractors).analyze(parsed.program);
-    const resolutions = [...asked].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const resolutions = [...asked].sort(([a], [b]) => compareText(a, b));
     return { facts, ...(parsed.errors[0] ? { recovered: parsed.errors[0] } : {}), resolutions };
   } catch (error) {
     return { skipped: { path: file.path, reason: "analysis-error", detail: error instanceof Error ? error.message : String(error) } };

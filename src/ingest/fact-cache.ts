@@ -12,11 +12,12 @@
 // one that cannot be written costs a warning, never the review.
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
 import type { FileOutcome, Resolution } from "./analyze-file.ts";
 import { pack, unpack, type PackedValue } from "./fact-transfer.ts";
+import { compareText } from "../model/order.ts";
 import type { ModuleResolver, ResolveResult, SourceFile } from "./workspace/types.ts";
 
 const FORMAT = 1;
@@ -81,7 +82,7 @@ export class FactCache {
   /** Writes what this run used or made, if that differs from what was stored; returns why it could not. */
   save(): string | undefined {
     if (!this.changed && this.next.size === this.stored.size) return undefined;
-    const kept = [...this.next.values()].sort((a, b) => (a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0));
+    const kept = [...this.next.values()].sort((a, b) => compareText(a.entry.path, b.entry.path));
     const stored: Stored = { format: FORMAT, salt: this.salt, entries: kept.map((k) => k.entry), outcomes: pack(kept.map((k) => k.outcome)) };
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
@@ -131,11 +132,7 @@ function analysisSalt(): string {
   return (salt = hash.digest("hex"));
 }
 
-function sourceFiles(dir: string, prefix = ""): string[] {
-  const names = readdirSync(join(dir, prefix), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return names.flatMap((entry) => {
-    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) return sourceFiles(dir, path);
-    return /\.(ts|mjs)$/.test(entry.name) ? [path] : [];
-  });
+function sourceFiles(dir: string): string[] {
+  const paths = readdirSync(dir, { recursive: true, encoding: "utf8" }).map((path) => path.split(sep).join("/"));
+  return paths.filter((path) => /\.(ts|mjs)$/.test(path)).sort(compareText);
 }

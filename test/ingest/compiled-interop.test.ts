@@ -25,6 +25,10 @@ test("esbuild output: __toESM(require(...)) reads as the module, for express and
   assert.deepEqual(await endpoints("esbuild"), ["GET /health none", "POST /orders required"]);
 });
 
+test("Rollup output: a helper of another name is followed through its return, `express.default` or `express` either way", async () => {
+  assert.deepEqual(await endpoints("rollup"), ["GET /ping none", "GET /v1/items/{id} none"]);
+});
+
 test("a call of a project function returns what it returns for these arguments, per call", () => {
   const index = analyzeSources({
     "src/a.js": [
